@@ -1,0 +1,5 @@
+"""``python -m symdae``: the same as the ``symdae`` console script."""
+
+from symdae.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The paper's symbols, with the assumptions SymPy may use.
+
+Conventions (Pretorius, Kroon & Kamper 2018, and ``DESIGN.md``):
+
+* ``Σ = XᵀX`` is a *sum* over the N data rows, so eigenvalues ``lam`` grow with N;
+* ``tau = N/α`` (epochs per unit of the continuous time), ``eps = N s²`` (noise),
+  ``kappa = N γ`` (weight decay);
+* a scalar *mode* has weights ``w1, w2`` and mapping ``w = w1 w2``;
+* Supplement B's hyperbolic coordinates use ``c0 = |w2² − w1²|``, ``theta``,
+  ``beta = c0 (1 + eps/lam)``, ``zeta = √(beta² + 4)``, ``delta = tanh(theta/2)``
+  and ``E = exp(zeta lam t / tau)``.
+
+Every derivation module takes its symbols from here, so that one name always
+means one SymPy symbol (SymPy identifies symbols by name *and* assumptions).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+# Data and optimisation.
+N = sp.Symbol("N", positive=True)
+alpha = sp.Symbol("alpha", positive=True)
+tau = sp.Symbol("tau", positive=True)
+t = sp.Symbol("t", nonnegative=True)
+
+# Spectrum, noise and weight decay.
+lam = sp.Symbol("lambda", positive=True)
+eps = sp.Symbol("epsilon", nonnegative=True)
+s = sp.Symbol("s", positive=True)
+gam = sp.Symbol("gamma", nonnegative=True)
+kappa = sp.Symbol("kappa", nonnegative=True)
+
+# Scalar mode.
+w1, w2 = sp.symbols("w1 w2", real=True)
+w = sp.Symbol("w", real=True)
+w0 = sp.Symbol("w0", real=True)
+
+# Supplement B's hyperbolic coordinates.
+c0 = sp.Symbol("c0", positive=True)
+theta = sp.Symbol("theta", real=True)
+theta0 = sp.Symbol("theta0", real=True)
+beta = sp.Symbol("beta", positive=True)
+zeta = sp.Symbol("zeta", positive=True)
+delta = sp.Symbol("delta", real=True)
+delta0 = sp.Symbol("delta0", real=True)
+E = sp.Symbol("E", positive=True)
+
+# Weight decay on the balanced line (Eq. 7).
+xi = sp.Symbol("xi", real=True)
+E_gamma = sp.Symbol("E_gamma", positive=True)
+
+__all__ = [
+    "E",
+    "E_gamma",
+    "N",
+    "alpha",
+    "beta",
+    "c0",
+    "delta",
+    "delta0",
+    "eps",
+    "gam",
+    "kappa",
+    "lam",
+    "s",
+    "t",
+    "tau",
+    "theta",
+    "theta0",
+    "w",
+    "w0",
+    "w1",
+    "w2",
+    "xi",
+    "zeta",
+]
