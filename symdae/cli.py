@@ -15,8 +15,7 @@ from symdae import __version__
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from symdae.checking import load
-    from symdae.checking import report
+    from symdae.checking import load, report
 
     registry = load()
     try:

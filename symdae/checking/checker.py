@@ -88,7 +88,7 @@ def _entries(relation: Equality) -> list[tuple[sp.Expr, sp.Expr]]:
         lhs_m, rhs_m = sp.Matrix(lhs), sp.Matrix(rhs)
         if lhs_m.shape != rhs_m.shape:
             raise ValueError(f"matrix shapes differ: {lhs_m.shape} vs {rhs_m.shape}")
-        return list(zip(lhs_m, rhs_m))
+        return list(zip(lhs_m, rhs_m, strict=True))
     return [(sp.sympify(lhs), sp.sympify(rhs))]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal, TypeAlias
 
 import sympy as sp
 
@@ -45,7 +45,7 @@ class Interval:
             raise ValueError(f"a log-sampled Interval needs low > 0, got {self.low}")
 
 
-Expression = Union[sp.Expr, sp.MatrixBase]
+Expression: TypeAlias = "sp.Expr | sp.MatrixBase"
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Inequality:
         return (self.lhs, self.rhs)
 
 
-Relation = Union[Equality, Limit, Inequality]
+Relation: TypeAlias = "Equality | Limit | Inequality"
 
 
 @dataclass(frozen=True)

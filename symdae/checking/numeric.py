@@ -92,7 +92,7 @@ def _draw(interval: Interval, rng: np.random.Generator) -> mpmath.mpf:
     return mpmath.mpf(value)
 
 
-def _interval_for(symbol: sp.Symbol, domain: Mapping[sp.Symbol, Interval]) -> Interval:
+def interval_for(symbol: sp.Symbol, domain: Mapping[sp.Symbol, Interval]) -> Interval:
     if symbol in domain:
         return domain[symbol]
     if symbol in DEFAULT_DOMAIN:
@@ -135,7 +135,7 @@ def sample_points(
         if produced >= count:
             return
         with mpmath.workdps(DPS):
-            point = {sym: _draw(_interval_for(sym, claim.domain), rng) for sym in symbols}
+            point = {sym: _draw(interval_for(sym, claim.domain), rng) for sym in symbols}
             if test is not None and not bool(test(*point.values())):
                 continue
         produced += 1
@@ -147,7 +147,7 @@ def _scalar_pairs(relation: Relation, where: Mapping[sp.Symbol, sp.Expr]) -> lis
         lhs, rhs = relation.lhs, relation.rhs
         if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
             lhs_m, rhs_m = sp.Matrix(lhs), sp.Matrix(rhs)
-            pairs = list(zip(lhs_m, rhs_m))
+            pairs = list(zip(lhs_m, rhs_m, strict=True))
         else:
             pairs = [(lhs, rhs)]
     elif isinstance(relation, Inequality):

@@ -96,7 +96,7 @@ def table_header() -> str:
 def table_row(v: Verdict) -> str:
     status = v.status + ("*" if v.rests_on_numeric else "")
     cells = (v.id, v.paper_ref, v.strategy, status, f"{v.seconds:6.2f}s")
-    return "  ".join(f"{_cell(c, w):<{w}}" for c, (_, w) in zip(cells, COLUMNS))
+    return "  ".join(f"{_cell(c, w):<{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True))
 
 
 def summary(verdicts: Sequence[Verdict]) -> str:
