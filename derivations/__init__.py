@@ -15,4 +15,5 @@ MODULES = (
     "learning_rates",
     "equivalence",
     "estimator",
+    "stable_forms",
 )

@@ -120,7 +120,7 @@ def _symbolic(claim: Claim, relation: Relation) -> tuple[bool, str, str]:
         for step in relation.prepare:
             expr = step(expr)
         value = sp.limit(expr, relation.var, relation.point, relation.direction)
-        how = describe((*relation.prepare,)) + " → limit"
+        how = (describe(relation.prepare) + " → " if relation.prepare else "") + "limit"
         if claim.strategy:
             how += " → " + strategy
         if value.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo):

@@ -1,0 +1,336 @@
+"""A numerically stable form of Eq. (5) (symdae; not in the paper).
+
+The printed Eq. (5) overflows once ``ζλt/τ`` passes ~709, is ``0/0`` for
+balanced initialisation (``c0 = 0``), undefined for ``λ = 0`` and loses
+precision as ``c0 → 0``. symdae evaluates the same solution in the
+coordinates
+
+    P = (w1 + w2)²,   Q = (w2 − w1)²,   w = (P − Q)/4,   PQ = c0²,
+
+in which the noisy mode flow becomes two Riccati equations with constant
+coefficients. With ``k = λ + ε``, ``R = √(4λ² + k² P0 Q0)`` (``= ζλ``),
+``g = e^{−Rt/τ} ∈ (0, 1]``, ``h = k(1 − g)/(2R)``, ``a = (R + 2λ)/(2R)`` and
+``b = (R − 2λ)/(2R)``, the solution is
+
+    P(t) = P0 (a + Q0 h + b g) / (P0 h + b + a g),
+    Q(t) = Q0 (b + P0 h + a g) / (Q0 h + a + b g):
+
+every term is non-negative (no cancellation), only ``e^{−x}`` with ``x ≥ 0``
+appears (no overflow), and ``c0 = 0`` and ``λ = 0`` are ordinary points.
+The claims below prove that this solves the mode ODE, that it *is* the
+paper's Eq. (5), and that the kernel's expression (with its guarded edge
+cases) reduces to it; :mod:`symdae.kernels` is generated from
+:data:`KERNEL_ROW` and :data:`KERNEL_ELEMENT`.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1, hypot
+
+from symdae.checking import Claim, Equality, Interval, Limit, steps
+from symdae.derivations.exact_solution import EQ5_THETA_PRINTED, EQ5_W_PRINTED
+from symdae.model import mode_flow
+from symdae.symbols import E, beta, c0, delta0, eps, kappa, lam, t, tau, w1, w2, zeta
+
+# Coordinates and constants of the stable form.
+P, Q = sp.symbols("P Q", positive=True)
+P0, Q0 = sp.symbols("P0 Q0", positive=True)
+p, q = sp.symbols("p q", positive=True)  # p = |w1 + w2|, q = |w2 − w1|
+k = sp.Symbol("k", positive=True)  # k = λ + ε
+R = sp.Symbol("R", positive=True)  # R = √(4λ² + k² P0 Q0) = ζλ
+g = sp.Symbol("g", positive=True)  # g = exp(−R t / τ)
+
+R_RELATION = R**2 - 4 * lam**2 - k**2 * P0 * Q0
+A_COEF = (R + 2 * lam) / (2 * R)
+B_COEF = (R - 2 * lam) / (2 * R)
+H_OF_G = k * (1 - g) / (2 * R)
+
+P_OF_G = P0 * (A_COEF + Q0 * H_OF_G + B_COEF * g) / (P0 * H_OF_G + B_COEF + A_COEF * g)
+Q_OF_G = Q0 * (B_COEF + P0 * H_OF_G + A_COEF * g) / (Q0 * H_OF_G + A_COEF + B_COEF * g)
+W_OF_G = (P_OF_G - Q_OF_G) / 4
+"""Eq. (5) in stable form, as a function of ``g = exp(−Rt/τ)``."""
+
+_WHERE_R = {R: sp.sqrt(4 * lam**2 + k**2 * P0 * Q0)}
+_MOD_R = steps.modulo([R_RELATION], [R])
+_DOMAIN_G = {g: Interval(1e-6, 1.0, log=True), k: Interval(1e-3, 1e3, log=True),
+             P0: Interval(1e-4, 10.0, log=True), Q0: Interval(1e-4, 10.0, log=True)}
+
+# --- the kernel's expression, edge cases included -------------------------------------------
+lam_k = sp.Symbol("lambda", nonnegative=True)
+"""The kernel's eigenvalue: λ = 0 is allowed there (a direction without variance)."""
+
+# Per-mode constants (computed once per (λ, ε, τ, w1, w2)) and per-time terms. Names are the
+# generated kernel's local variables; ``KERNEL_ROW`` entries may use earlier entries' symbols.
+_n = sp.symbols("k_ P0_ Q0_ kc0 R_ b_ a_ bP bQ aP aQ rate", real=True)
+k_, P0_, Q0_, kc0, R_, b_, a_, bP, bQ, aP, aQ, rate = _n
+x_, g_, em_, h_, Pt, Qt = sp.symbols("x g em h P_t Q_t", real=True)
+
+KERNEL_ROW: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
+    (k_, lam_k + eps),
+    (P0_, (w1 + w2) ** 2),
+    (Q0_, (w2 - w1) ** 2),
+    (kc0, k_ * sp.Abs(w2 - w1) * sp.Abs(w2 + w1)),
+    (R_, hypot(2 * lam_k, kc0)),
+    (b_, sp.Piecewise((sp.S.Half, sp.Eq(R_, 0)), (kc0 / R_ * (kc0 / (R_ + 2 * lam_k)) / 2, True))),
+    (a_, 1 - b_),
+    (bP, sp.Piecewise((1 / (2 * P0_), sp.Eq(lam_k, 0)), (k_**2 * Q0_ / (2 * R_ * (R_ + 2 * lam_k)), True))),
+    (bQ, sp.Piecewise((1 / (2 * Q0_), sp.Eq(lam_k, 0)), (k_**2 * P0_ / (2 * R_ * (R_ + 2 * lam_k)), True))),
+    (aP, a_ / P0_),
+    (aQ, a_ / Q0_),
+    (rate, R_ / tau),
+)
+"""Per-mode constants: ``b = b/1``, ``bP = b/P0``, ``aP = a/P0`` etc., guarded for λ = 0 and R = 0."""
+
+KERNEL_ELEMENT: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
+    (x_, rate * t),
+    (g_, sp.exp(-x_)),
+    (em_, -expm1(-x_)),
+    (h_, sp.Piecewise((k_ * t / (2 * tau), sp.Eq(R_, 0)), (k_ * em_ / (2 * R_), True))),
+    (Pt, sp.Piecewise((0, sp.Eq(P0_, 0)), ((a_ + Q0_ * h_ + b_ * g_) / (h_ + bP + aP * g_), True))),
+    (Qt, sp.Piecewise((0, sp.Eq(Q0_, 0)), ((b_ + P0_ * h_ + a_ * g_) / (h_ + aQ + bQ * g_), True))),
+)
+KERNEL_OUTPUT = (Pt - Qt) / 4
+"""The mapping ``w(t)`` the kernel returns."""
+
+
+def kernel_expression() -> sp.Expr:
+    """The kernel's ``w(t)`` as one expression in ``t, λ, ε, τ, w1, w2`` (λ > 0)."""
+    expr = KERNEL_OUTPUT
+    for name, value in reversed((*KERNEL_ROW, *KERNEL_ELEMENT)):
+        expr = expr.subs(name, value)
+    return expr.subs(lam_k, lam)
+
+
+def _generic(expr: sp.Expr) -> sp.Expr:
+    """Specialise to the generic case w1 = (p − q)/2, w2 = (p + q)/2 (P0 = p², Q0 = q² > 0)."""
+    return expr.subs({w1: (p - q) / 2, w2: (p + q) / 2}, simultaneous=True)
+
+
+_PQ_GENERIC = {P0: p**2, Q0: q**2}
+_GENERIC_WHERE = {R: sp.sqrt(4 * lam**2 + k**2 * p**2 * q**2)}
+_GENERIC_DOMAIN = {p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True),
+                   k: Interval(1e-3, 1e3, log=True), g: Interval(1e-6, 1.0, log=True)}
+
+_SUBS_EQ5 = {E: 1 / g, zeta: R / lam, beta: p * q * k / lam, c0: p * q, delta0: (p - q) / (p + q)}
+_EQ5_GENERIC = EQ5_W_PRINTED.subs(_SUBS_EQ5, simultaneous=True)
+_DELTA_F_GENERIC = sp.tanh(EQ5_THETA_PRINTED / 2).subs(_SUBS_EQ5, simultaneous=True)
+_P_GENERIC = P_OF_G.subs(_PQ_GENERIC)
+_MOD_R_GENERIC = steps.modulo([R**2 - 4 * lam**2 - k**2 * p**2 * q**2], [R])
+
+_P_W = (w1 + w2) ** 2
+_Q_W = (w2 - w1) ** 2
+_FLOW1, _FLOW2 = mode_flow()
+_W_MODE = (_P_W - _Q_W) / 4
+
+
+def _ode_residual(sol: sp.Expr, rhs: sp.Expr) -> sp.Expr:
+    """``τ dX/dt − rhs`` for ``X(g)`` with ``dg/dt = −R g / τ``."""
+    return -R * g * sp.Derivative(sol, g) - rhs
+
+
+CLAIMS = [
+    Claim(
+        id="stable.pq_coordinates",
+        paper_ref="Eq. (5), stable form",
+        title="P = (w1+w2)², Q = (w2−w1)² give w = (P − Q)/4, w1² + w2² = (P + Q)/2, PQ = c0²",
+        relation=Equality(
+            sp.Matrix([w1 * w2, w1**2 + w2**2, (w2**2 - w1**2) ** 2]),
+            sp.Matrix([(_P_W - _Q_W) / 4, (_P_W + _Q_W) / 2, _P_W * _Q_W]),
+        ),
+        strategy=(steps.expand,),
+        depends=("s33.conservation",),
+    ),
+    Claim(
+        id="stable.pq_flow",
+        paper_ref="Eq. (5), stable form",
+        title="under the mode flow τP' = 2P(λ − κ − kw) and τQ' = −2Q(λ + κ − kw), k = λ + ε",
+        relation=Equality(
+            sp.Matrix([2 * (w1 + w2) * (_FLOW1 + _FLOW2), 2 * (w2 - w1) * (_FLOW2 - _FLOW1)]),
+            sp.Matrix([2 * _P_W * (lam - kappa - (lam + eps) * _W_MODE),
+                       -2 * _Q_W * (lam + kappa - (lam + eps) * _W_MODE)]),
+        ),
+        strategy=(steps.expand,),
+        depends=("stable.pq_coordinates", "eq2.gradient_flow", "eq3.gradient_flow"),
+    ),
+    Claim(
+        id="stable.p_solves",
+        paper_ref="Eq. (5), stable form",
+        title="P(t) solves τP' = 2P(λ − k(P − Q)/4) (κ = 0) given R² = 4λ² + k²P0Q0",
+        relation=Equality(_ode_residual(P_OF_G, 2 * P_OF_G * (lam - k * (P_OF_G - Q_OF_G) / 4)), 0),
+        strategy=(steps.doit, _MOD_R),
+        depends=("stable.pq_flow",),
+        where=_WHERE_R,
+        domain=_DOMAIN_G,
+    ),
+    Claim(
+        id="stable.q_solves",
+        paper_ref="Eq. (5), stable form",
+        title="Q(t) solves τQ' = −2Q(λ − k(P − Q)/4) (κ = 0) given R² = 4λ² + k²P0Q0",
+        relation=Equality(_ode_residual(Q_OF_G, -2 * Q_OF_G * (lam - k * (P_OF_G - Q_OF_G) / 4)), 0),
+        strategy=(steps.doit, _MOD_R),
+        depends=("stable.pq_flow",),
+        where=_WHERE_R,
+        domain=_DOMAIN_G,
+    ),
+    Claim(
+        id="stable.initial",
+        paper_ref="Eq. (5), stable form",
+        title="at t = 0 (g = 1) the stable form starts at P0 and Q0",
+        relation=Equality(sp.Matrix([P_OF_G, Q_OF_G]).subs(g, 1), sp.Matrix([P0, Q0])),
+        strategy=(steps.cancel,),
+    ),
+    Claim(
+        id="stable.fixed_point",
+        paper_ref="Eq. (5), stable form; §4",
+        title="as t → ∞ (g → 0) the stable form tends to w* = λ/(λ + ε) (P0 > 0)",
+        relation=Equality(W_OF_G.subs(g, 0), lam / k),
+        strategy=(_MOD_R,),
+        depends=("stable.p_solves", "stable.q_solves"),
+        where=_WHERE_R,
+        domain=_DOMAIN_G,
+    ),
+    Claim(
+        id="stable.delta0",
+        paper_ref="Eq. (5), stable form",
+        title="δ0 = tanh(asinh(2w0/c0)/2) = (p − q)/(p + q) for p = |w1+w2|, q = |w2−w1|",
+        relation=Equality(
+            sp.tanh(sp.asinh(2 * ((p**2 - q**2) / 4) / (p * q)) / 2), (p - q) / (p + q)
+        ),
+        strategy=(steps.rewrite(sp.log), steps.factor_deep, steps.rewrite(sp.exp), steps.cancel),
+        domain={p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True)},
+    ),
+    Claim(
+        id="stable.pq_product",
+        paper_ref="Eq. (5), stable form",
+        title="P(t) Q(t) = P0 Q0: c0² = PQ is conserved without weight decay",
+        relation=Equality(P_OF_G * Q_OF_G, P0 * Q0),
+        strategy=(_MOD_R,),
+        depends=("stable.p_solves", "stable.q_solves"),
+        where=_WHERE_R,
+        domain=_DOMAIN_G,
+    ),
+    Claim(
+        id="stable.delta_eq5",
+        paper_ref="Eq. (5)",
+        title="the printed δf of Eq. (5) is tanh(θ/2) = (P − c0)/(P + c0) of the stable form",
+        relation=Equality(_DELTA_F_GENERIC, (_P_GENERIC - p * q) / (_P_GENERIC + p * q)),
+        strategy=(steps.cancel, _MOD_R_GENERIC),
+        depends=("stable.delta0", "stable.p_solves"),
+        where=_GENERIC_WHERE,
+        domain=_GENERIC_DOMAIN,
+    ),
+    Claim(
+        id="stable.sinh_coordinates",
+        paper_ref="Eq. (5), Supp. B",
+        title="(c0/2) sinh(2 atanh((P − c0)/(P + c0))) = (P − c0²/P)/4 for P > 0",
+        relation=Equality(p * q / 2 * sp.sinh(2 * sp.atanh((P - p * q) / (P + p * q))),
+                          (P - p**2 * q**2 / P) / 4),
+        strategy=(steps.rewrite(sp.log), steps.rewrite(sp.exp), steps.cancel),
+        domain={p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True)},
+    ),
+    Claim(
+        id="stable.equals_eq5",
+        paper_ref="Eq. (5)",
+        title="the stable form equals the printed Eq. (5) (E = 1/g, ζ = R/λ, β = kc0/λ, c0 = pq)",
+        relation=Equality(_EQ5_GENERIC, W_OF_G.subs(_PQ_GENERIC)),
+        strategy=(
+            steps.subs({_DELTA_F_GENERIC: (_P_GENERIC - p * q) / (_P_GENERIC + p * q)},
+                       label="subs(δf → (P − c0)/(P + c0)) [stable.delta_eq5]"),
+            steps.subs({sp.sinh(2 * sp.atanh((_P_GENERIC - p * q) / (_P_GENERIC + p * q))):
+                        (_P_GENERIC - p**2 * q**2 / _P_GENERIC) / (2 * p * q)},
+                       label="subs(sinh(2 atanh δf) → (P − c0²/P)/(2c0)) [stable.sinh_coordinates]"),
+            steps.subs({Q_OF_G.subs(_PQ_GENERIC): p**2 * q**2 / _P_GENERIC},
+                       label="subs(Q → c0²/P) [stable.pq_product]"),
+            steps.cancel,
+        ),
+        depends=("stable.delta_eq5", "stable.sinh_coordinates", "stable.pq_product"),
+        where=_GENERIC_WHERE,
+        domain=_GENERIC_DOMAIN,
+    ),
+    Claim(
+        id="stable.balanced",
+        paper_ref="Eq. (5), c0 → 0",
+        title="balanced start (Q0 = 0, R = 2λ): the stable form is the logistic w*w0/(w0(1−g) + w*g)",
+        relation=Equality(
+            W_OF_G.subs({Q0: 0, R: 2 * lam, P0: 4 * sp.Symbol("w0", positive=True)}),
+            (lam / k) * sp.Symbol("w0", positive=True)
+            / (sp.Symbol("w0", positive=True) * (1 - g) + (lam / k) * g),
+        ),
+        strategy=(steps.cancel,),
+        domain=_DOMAIN_G,
+    ),
+    Claim(
+        id="stable.origin_line",
+        paper_ref="Eq. (5), stable form",
+        title="on w1 = −w2 (P0 = 0) P stays 0, so the kernel may return P = 0 there",
+        relation=Equality(P_OF_G.subs(P0, 0), 0),
+        strategy=(steps.cancel,),
+    ),
+    Claim(
+        id="stable.degenerate_h",
+        paper_ref="Eq. (5), λ = c0 = 0",
+        title="h = k(1 − e^{−Rt/τ})/(2R) tends to kt/(2τ) as R → 0 (the kernel's R = 0 branch)",
+        relation=Limit(k * (1 - sp.exp(-R * t / tau)) / (2 * R), R, 0, k * t / (2 * tau)),
+        strategy=(steps.cancel,),
+    ),
+    Claim(
+        id="stable.degenerate_solution",
+        paper_ref="Eq. (5), λ = c0 = 0",
+        title="for λ = 0, Q = 0: P = P0/(1 + P0kt/(2τ)) solves τP' = −kP²/2 with P(0) = P0",
+        relation=Equality(
+            sp.Matrix([tau * sp.Derivative(P0 / (1 + P0 * k * t / (2 * tau)), t)
+                       + k / 2 * (P0 / (1 + P0 * k * t / (2 * tau))) ** 2,
+                       (P0 / (1 + P0 * k * t / (2 * tau))).subs(t, 0)]),
+            sp.Matrix([0, P0]),
+        ),
+        strategy=(steps.doit, steps.cancel),
+        depends=("stable.pq_flow",),
+    ),
+    Claim(
+        id="stable.kernel_form",
+        paper_ref="Eq. (5), stable form",
+        title="the kernel's expression (guards, hypot, expm1, b/P0 = k²Q0/(2R(R+2λ))) is the stable form",
+        relation=Equality(
+            _generic(kernel_expression()),
+            W_OF_G.subs(_PQ_GENERIC).subs(g, sp.exp(-R * t / tau)),
+        ),
+        strategy=(
+            steps.subs({hypot(2 * lam, (lam + eps) * p * q): R}, label="subs(hypot(2λ, kc0) → R)"),
+            steps.subs({eps: k - lam}, label="subs(ε → k − λ)"),
+            steps.rewrite(sp.exp), steps.subs({sp.exp(-R * t / tau): g}, label="subs(e^{−Rt/τ} → g)"),
+            _MOD_R_GENERIC,
+        ),
+        depends=("stable.equals_eq5", "stable.origin_line", "stable.degenerate_h"),
+        where={R: sp.sqrt(4 * lam**2 + (lam + eps) ** 2 * p**2 * q**2), k: lam + eps},
+        domain={p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True),
+                t: Interval(0.0, 50.0)},
+    ),
+    Claim(
+        id="stable.kernel_lambda_zero",
+        paper_ref="Eq. (5), λ = 0",
+        title="the kernel's λ = 0 branches (b = 1/2, b/P0 = 1/(2P0)) agree with the general form",
+        relation=Equality(
+            sp.Matrix([B_COEF, k**2 * Q0 / (2 * R * (R + 2 * lam))]).subs(lam, 0),
+            sp.Matrix([sp.S.Half, 1 / (2 * P0)]),
+        ),
+        strategy=(steps.modulo([R**2 - k**2 * P0 * Q0], [R]),),
+        where={R: k * sp.sqrt(P0 * Q0)},
+        domain=_DOMAIN_G,
+    ),
+    Claim(
+        id="stable.kernel_degenerate",
+        paper_ref="Eq. (5), λ = c0 = 0",
+        title="with λ = 0, Q0 = 0 (so R = 0) the kernel's P(t) is P0/(1 + P0kt/(2τ))",
+        relation=Equality(
+            dict(KERNEL_ELEMENT)[Pt].subs(
+                {h_: k * t / (2 * tau), g_: 1, a_: sp.S.Half, b_: sp.S.Half,
+                 bP: 1 / (2 * P0), aP: 1 / (2 * P0), Q0_: 0, P0_: P0},
+                simultaneous=True,
+            ),
+            P0 / (1 + P0 * k * t / (2 * tau)),
+        ),
+        strategy=(steps.cancel,),
+        depends=("stable.degenerate_solution", "stable.degenerate_h", "stable.kernel_lambda_zero"),
+    ),
+]

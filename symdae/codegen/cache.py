@@ -1,0 +1,106 @@
+"""On-disk cache of generated kernel modules and their compiled code.
+
+Layout under :func:`cache_dir` (``$SYMDAE_CACHE_DIR``, else
+``$XDG_CACHE_HOME/symdae``, else ``~/.cache/symdae``)::
+
+    kernels/<name>-<fingerprint[:16]>.py     generated source (content-addressed)
+    kernels/__pycache__/                     Numba's compiled code (cache=True)
+    kernels/index.json                       source digest -> {kernel: fingerprint}
+
+A kernel's file name carries the fingerprint of its *expressions* (and the
+versions involved), so re-deriving an expression differently yields a new
+kernel. To load kernels without importing SymPy, ``index.json`` maps a digest
+of symdae's own source files to the fingerprints they produce; when the
+sources change the expressions are rebuilt and fingerprinted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from symdae._io import write_atomic
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cache_dir() -> Path:
+    """The cache folder (created, and checked writable)."""
+    configured = os.environ.get("SYMDAE_CACHE_DIR")
+    if configured:
+        root = Path(configured).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = (Path(xdg) if xdg else Path.home() / ".cache") / "symdae"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"SYMDAE_CACHE_DIR {root} cannot be created: {err}") from err
+    if not os.access(root, os.W_OK):
+        raise ValueError(f"SYMDAE_CACHE_DIR {root} must be a writable directory")
+    return root
+
+
+def kernels_dir() -> Path:
+    path = cache_dir() / "kernels"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def source_digest() -> str:
+    """SHA-256 over symdae's Python sources (the derivations included)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(PACKAGE_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def module_path(name: str, fingerprint: str) -> Path:
+    return kernels_dir() / f"{name}-{fingerprint[:16]}.py"
+
+
+def read_index() -> dict[str, dict[str, str]]:
+    path = kernels_dir() / "index.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def record(digest: str, fingerprints: dict[str, str]) -> None:
+    """Remember which fingerprints ``digest``'s sources produce (latest digest only)."""
+    write_atomic(kernels_dir() / "index.json", json.dumps({digest: fingerprints}, indent=1))
+
+
+def import_generated(path: Path) -> ModuleType:
+    """Import a generated module from its file (Numba caches beside it)."""
+    module_name = "_symdae_kernel_" + path.stem.replace("-", "_")
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import generated kernel {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def clear() -> int:
+    """Delete every generated kernel and its compiled code; return files removed."""
+    path = cache_dir() / "kernels"
+    if not path.exists():
+        return 0
+    count = sum(1 for p in path.rglob("*") if p.is_file())
+    shutil.rmtree(path)
+    return count
