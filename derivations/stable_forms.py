@@ -62,8 +62,8 @@ lam_k = sp.Symbol("lambda", nonnegative=True)
 
 # Per-mode constants (computed once per (λ, ε, τ, w1, w2)) and per-time terms. Names are the
 # generated kernel's local variables; ``KERNEL_ROW`` entries may use earlier entries' symbols.
-_n = sp.symbols("k_ P0_ Q0_ kc0 R_ b_ a_ bP bQ aP aQ rate", real=True)
-k_, P0_, Q0_, kc0, R_, b_, a_, bP, bQ, aP, aQ, rate = _n
+_n = sp.symbols("k_ P0_ Q0_ kc0 R_ u_ v_ b_ a_ bP bQ aP aQ rate", real=True)
+k_, P0_, Q0_, kc0, R_, u_, v_, b_, a_, bP, bQ, aP, aQ, rate = _n
 x_, g_, em_, h_, Pt, Qt = sp.symbols("x g em h P_t Q_t", real=True)
 
 KERNEL_ROW: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
@@ -72,15 +72,18 @@ KERNEL_ROW: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
     (Q0_, (w2 - w1) ** 2),
     (kc0, k_ * sp.Abs(w2 - w1) * sp.Abs(w2 + w1)),
     (R_, hypot(2 * lam_k, kc0)),
-    (b_, sp.Piecewise((sp.S.Half, sp.Eq(R_, 0)), (kc0 / R_ * (kc0 / (R_ + 2 * lam_k)) / 2, True))),
+    (u_, sp.Piecewise((1, sp.Eq(R_, 0)), (kc0 / R_, True))),
+    (v_, sp.Piecewise((1, sp.Eq(R_, 0)), (kc0 / (R_ + 2 * lam_k), True))),
+    (b_, u_ * v_ / 2),
     (a_, 1 - b_),
-    (bP, sp.Piecewise((1 / (2 * P0_), sp.Eq(lam_k, 0)), (k_**2 * Q0_ / (2 * R_ * (R_ + 2 * lam_k)), True))),
-    (bQ, sp.Piecewise((1 / (2 * Q0_), sp.Eq(lam_k, 0)), (k_**2 * P0_ / (2 * R_ * (R_ + 2 * lam_k)), True))),
+    (bP, b_ / P0_),
+    (bQ, b_ / Q0_),
     (aP, a_ / P0_),
     (aQ, a_ / Q0_),
     (rate, R_ / tau),
 )
-"""Per-mode constants: ``b = b/1``, ``bP = b/P0``, ``aP = a/P0`` etc., guarded for λ = 0 and R = 0."""
+"""Per-mode constants. ``b = uv/2`` with ``u = kc0/R ≤ 1`` and ``v = kc0/(R + 2λ) ≤ 1`` kept
+as separate named steps: written as ``(kc0)²/(2R(R + 2λ))`` it would overflow for tiny ``R``."""
 
 KERNEL_ELEMENT: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
     (x_, rate * t),
@@ -94,12 +97,12 @@ KERNEL_OUTPUT = (Pt - Qt) / 4
 """The mapping ``w(t)`` the kernel returns."""
 
 
-def kernel_expression() -> sp.Expr:
-    """The kernel's ``w(t)`` as one expression in ``t, λ, ε, τ, w1, w2`` (λ > 0)."""
+def kernel_expression(eigenvalue: sp.Expr = lam) -> sp.Expr:
+    """The kernel's ``w(t)`` as one expression in ``t, ε, τ, w1, w2`` and ``eigenvalue``."""
     expr = KERNEL_OUTPUT
     for name, value in reversed((*KERNEL_ROW, *KERNEL_ELEMENT)):
         expr = expr.subs(name, value)
-    return expr.subs(lam_k, lam)
+    return expr.subs(lam_k, eigenvalue)
 
 
 def _generic(expr: sp.Expr) -> sp.Expr:
@@ -309,14 +312,21 @@ CLAIMS = [
     Claim(
         id="stable.kernel_lambda_zero",
         paper_ref="Eq. (5), λ = 0",
-        title="the kernel's λ = 0 branches (b = 1/2, b/P0 = 1/(2P0)) agree with the general form",
+        title="for λ = 0 (a direction without variance) the kernel's expression is the stable form",
         relation=Equality(
-            sp.Matrix([B_COEF, k**2 * Q0 / (2 * R * (R + 2 * lam))]).subs(lam, 0),
-            sp.Matrix([sp.S.Half, 1 / (2 * P0)]),
+            _generic(kernel_expression(sp.S.Zero)),
+            W_OF_G.subs(_PQ_GENERIC).subs({lam: 0, g: sp.exp(-R * t / tau)}),
         ),
-        strategy=(steps.modulo([R**2 - k**2 * P0 * Q0], [R]),),
-        where={R: k * sp.sqrt(P0 * Q0)},
-        domain=_DOMAIN_G,
+        strategy=(
+            steps.subs({hypot(0, eps * p * q): R}, label="subs(hypot(0, εc0) → R)"),
+            steps.subs({eps: k}, label="subs(ε → k)"),
+            steps.rewrite(sp.exp), steps.subs({sp.exp(-R * t / tau): g}, label="subs(e^{−Rt/τ} → g)"),
+            steps.modulo([R - k * p * q], [R]),
+        ),
+        depends=("stable.kernel_form",),
+        where={R: eps * p * q, k: eps},
+        domain={p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True),
+                t: Interval(0.0, 50.0)},
     ),
     Claim(
         id="stable.kernel_degenerate",
@@ -325,7 +335,7 @@ CLAIMS = [
         relation=Equality(
             dict(KERNEL_ELEMENT)[Pt].subs(
                 {h_: k * t / (2 * tau), g_: 1, a_: sp.S.Half, b_: sp.S.Half,
-                 bP: 1 / (2 * P0), aP: 1 / (2 * P0), Q0_: 0, P0_: P0},
+                 bP: 1 / (2 * P0), aP: 1 / (2 * P0), Q0_: 0, P0_: P0},  # u = v = 1: R = 0 branches
                 simultaneous=True,
             ),
             P0 / (1 + P0 * k * t / (2 * tau)),

@@ -44,6 +44,30 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if any(v.status == "failed" for v in verdicts) else 0
 
 
+def _kernels(args: argparse.Namespace) -> int:
+    from symdae.codegen import cache
+
+    try:
+        if args.clear:
+            removed = cache.clear()
+            print(f"removed {removed} file(s) from {cache.cache_dir() / 'kernels'}")
+            return 0
+        rows = cache.describe()
+    except ValueError as err:
+        print(f"symdae kernels: {err}", file=sys.stderr)
+        return 2
+    print(f"cache: {cache.kernels_dir()}")
+    print(f"{'kernel':18s} {'fingerprint':14s} {'generated':10s} {'compiled':9s} proved by")
+    for row in rows:
+        print(f"{row.name:18s} {row.fingerprint[:12]:14s} {_yes(row.generated):10s} "
+              f"{_yes(row.compiled):9s} {', '.join(row.claims)}")
+    return 0
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symdae",
@@ -68,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (default: available cores, at most 4)",
     )
     verify.set_defaults(handler=_verify)
+
+    kernels = commands.add_parser(
+        "kernels",
+        help="list the compiled kernels, their provenance and cache state",
+        description="List generated kernels (fingerprint, the claims proving them, cache state).",
+    )
+    kernels.add_argument("--clear", action="store_true", help="empty the kernel cache")
+    kernels.set_defaults(handler=_kernels)
     return parser
 
 

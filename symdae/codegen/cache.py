@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -53,14 +54,26 @@ def kernels_dir() -> Path:
     return path
 
 
+def _source_roots() -> list[Path]:
+    """symdae's own folder and the derivations' (a separate folder in a source checkout)."""
+    roots = [PACKAGE_ROOT]
+    spec = importlib.util.find_spec("symdae.derivations")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(location).resolve()
+        if not path.is_relative_to(PACKAGE_ROOT):
+            roots.append(path)
+    return roots
+
+
 def source_digest() -> str:
-    """SHA-256 over symdae's Python sources (the derivations included)."""
+    """SHA-256 over symdae's Python sources, the derivations included."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(PACKAGE_ROOT)).encode())
-        digest.update(path.read_bytes())
+    for root in _source_roots():
+        for path in sorted(root.rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(f"{root.name}/{path.relative_to(root)}".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -94,6 +107,30 @@ def import_generated(path: Path) -> ModuleType:
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@dataclass(frozen=True)
+class CachedKernel:
+    """What ``symdae kernels`` shows for one kernel."""
+
+    name: str
+    fingerprint: str
+    claims: tuple[str, ...]
+    generated: bool
+    compiled: bool
+
+
+def describe() -> list[CachedKernel]:
+    """Every kernel with its provenance and whether it is generated / compiled."""
+    from symdae.codegen import fingerprints
+
+    rows = []
+    for name, fingerprint in fingerprints().items():
+        path = module_path(name, fingerprint)
+        claims = import_generated(path).CLAIMS
+        compiled = any((path.parent / "__pycache__").glob(f"{path.stem}.*.nbi"))
+        rows.append(CachedKernel(name, fingerprint, tuple(claims), path.exists(), compiled))
+    return rows
 
 
 def clear() -> int:

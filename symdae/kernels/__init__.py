@@ -14,23 +14,30 @@ Conventions (paper and ``DESIGN.md``): mode loss
 
 from __future__ import annotations
 
-from numpy.typing import ArrayLike, NDArray
+from types import ModuleType
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from symdae.kernels._arguments import checked, evaluate, result
 
 __all__ = ["dae_trajectory"]
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
+def _load(name: str) -> ModuleType:
     from symdae.codegen import load_kernel
 
     return load_kernel(name)
 
 
 def dae_trajectory(
-    t: ArrayLike, lam: ArrayLike, eps: ArrayLike, tau: ArrayLike, w1_0: ArrayLike, w2_0: ArrayLike
+    t: ArrayLike,
+    lam: ArrayLike,
+    eps: ArrayLike,
+    tau: ArrayLike,
+    w1_0: ArrayLike,
+    w2_0: ArrayLike,
+    out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
     """Mapping ``w(t) = w1(t) w2(t)`` of the noisy mode without weight decay (paper Eq. 5).
 
@@ -47,6 +54,7 @@ def dae_trajectory(
         eps: noise ε = N s², ``>= 0``.
         tau: τ = N/α, ``> 0``.
         w1_0, w2_0: initial weights of the mode, any finite values.
+        out: optional float64 C-contiguous array of the broadcast shape to write into.
 
     Example:
         >>> import numpy as np
@@ -57,4 +65,4 @@ def dae_trajectory(
     points = [checked("t", t, "nonnegative")]
     modes = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
              checked("tau", tau, "positive"), checked("w1_0", w1_0), checked("w2_0", w2_0)]
-    return result(evaluate(_load("dae_trajectory"), points, modes))
+    return result(evaluate(_load("dae_trajectory"), points, modes, out))

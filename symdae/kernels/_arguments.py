@@ -59,7 +59,25 @@ def broadcast_shape(arguments: Sequence[Argument]) -> tuple[int, ...]:
         raise ValueError(f"arguments do not broadcast together: {shapes}") from err
 
 
-def evaluate(module: ModuleType, points: Sequence[Argument], modes: Sequence[Argument]) -> FloatArray:
+def output_array(shape: tuple[int, ...], out: FloatArray | None) -> FloatArray:
+    """``out`` checked against ``shape`` (float64, C-contiguous, writeable), or a new array."""
+    if out is None:
+        return np.empty(shape, dtype=np.float64)
+    if not isinstance(out, np.ndarray) or out.dtype != np.float64:
+        raise ValueError("out must be a float64 NumPy array")
+    if out.shape != shape:
+        raise ValueError(f"out must have the broadcast shape {shape}, got {out.shape}")
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError("out must be C-contiguous and writeable")
+    return out
+
+
+def evaluate(
+    module: ModuleType,
+    points: Sequence[Argument],
+    modes: Sequence[Argument],
+    out: FloatArray | None = None,
+) -> FloatArray:
     """Run a generated kernel over the broadcast of ``points`` (e.g. ``t``) and ``modes``.
 
     When every mode argument is constant along the last axis (one mode per
@@ -68,7 +86,7 @@ def evaluate(module: ModuleType, points: Sequence[Argument], modes: Sequence[Arg
     is computed independently.
     """
     shape = broadcast_shape([*points, *modes])
-    out = np.empty(shape, dtype=np.float64)
+    out = output_array(shape, out)
     if out.size == 0:
         return out
     if points and len(shape) >= 1 and all(_row_constant(m.values) for m in modes):

@@ -28,11 +28,11 @@ C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14 = _C
 
 
 @intrinsic
-def _int_bits_as_float(typingctx, bits):  # type: ignore[no-untyped-def]
+def _int_bits_as_float(typingctx, bits):
     """Reinterpret the 64 bits of an int64 as a float64 (LLVM ``bitcast``)."""
     sig = types.float64(types.int64)
 
-    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], context.get_value_type(types.float64))
 
     return sig, codegen
@@ -61,7 +61,7 @@ def _expm1_reduced(r: float) -> float:
 @njit(inline="always", error_model="numpy", cache=True)
 def _pow2(n: np.int64) -> float:
     """``2**n`` for ``−1022 ≤ n ≤ 1023`` from its exponent bits."""
-    return _int_bits_as_float((np.int64(1023) + n) << np.int64(52))
+    return _int_bits_as_float((np.int64(1023) + n) << np.int64(52))  # type: ignore[call-arg]
 
 
 @njit(inline="always", error_model="numpy", cache=True)
