@@ -16,4 +16,5 @@ MODULES = (
     "equivalence",
     "estimator",
     "stable_forms",
+    "closed_forms",
 )

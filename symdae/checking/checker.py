@@ -207,8 +207,7 @@ def check(claim: Claim) -> Verdict:
         note=note,
     )
     if claim.printed is not None:
-        verdict.printed = claim.printed.latex()
+        verdict.printed, verdict.corrected = claim.erratum_forms()
         verdict.printed_srepr = _srepr(claim.printed)
-        verdict.corrected = claim.relation.latex()
         verdict.corrected_srepr = _srepr(claim.relation)
     return verdict

@@ -140,6 +140,8 @@ class Claim:
         scope: what a symbolic proof covers when less than fully general
             (e.g. "matrices of size D = 3, H = 2").
         use_equals: whether SymPy's ``equals`` may be tried after the strategy.
+        shown: ``(as printed, corrected)`` formulas an erratum report displays, when the
+            relations themselves (e.g. "the derivative vanishes at w*") do not show them.
     """
 
     id: str
@@ -154,6 +156,7 @@ class Claim:
     printed: Relation | None = None
     scope: str | None = None
     use_equals: bool = True
+    shown: tuple[sp.Expr, sp.Expr] | None = None
 
     def __post_init__(self) -> None:
         if not self.id or " " in self.id:
@@ -164,4 +167,15 @@ class Claim:
     @property
     def kind(self) -> str:
         return type(self.relation).__name__.lower()
+
+    def erratum_forms(self) -> tuple[str, str]:
+        """LaTeX of the printed and corrected formulas (only their differing sides)."""
+        if self.printed is None:
+            raise ValueError(f"claim {self.id} has no printed form")
+        if self.shown is not None:
+            return sp.latex(self.shown[0]), sp.latex(self.shown[1])
+        printed, relation = self.printed, self.relation
+        if isinstance(printed, Equality) and isinstance(relation, Equality) and printed.lhs == relation.lhs:
+            return sp.latex(printed.rhs), sp.latex(relation.rhs)
+        return printed.latex(), relation.latex()
 

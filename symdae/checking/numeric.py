@@ -106,6 +106,7 @@ def interval_for(symbol: sp.Symbol, domain: Mapping[sp.Symbol, Interval]) -> Int
 
 def resolve_where(expr: Any, where: Mapping[sp.Symbol, sp.Expr]) -> Any:
     """Substitute ``where`` definitions until none of their symbols remain."""
+    expr = sp.sympify(expr)
     for _ in range(len(where) + 1):
         if not any(sym in expr.free_symbols for sym in where):
             return expr

@@ -53,6 +53,19 @@ def subs(mapping: Mapping[sp.Basic, sp.Basic], label: str | None = None) -> Step
     return Step(name, lambda e: e.subs(items, simultaneous=True))
 
 
+def generic_branch(label: str) -> Step:
+    """Replace each ``Piecewise`` by its last (otherwise) branch.
+
+    Sound only where every earlier condition is false on the claim's domain;
+    ``label`` says why (name the claims that show it) and the claim must
+    depend on them.
+    """
+    return Step(
+        f"generic branch ({label})",
+        lambda e: e.replace(lambda x: isinstance(x, sp.Piecewise), lambda x: x.args[-1].expr),
+    )
+
+
 def modulo(relations: Iterable[sp.Expr], leading: Iterable[sp.Symbol]) -> Step:
     """Reduce the numerator modulo polynomial ``relations`` (each ``= 0``).
 

@@ -50,13 +50,13 @@ class KernelSpec:
         return mapping
 
     def fingerprint(self) -> str:
-        """SHA-256 of the expressions, the template and the versions involved."""
+        """SHA-256 of the expressions, the generator's source and the versions involved."""
         parts = [
             self.name,
             TEMPLATE_VERSION,
             sys.version.split()[0],
             *(f"{pkg}=={_version(pkg)}" for pkg in ("sympy", "numba", "numpy", "symdae")),
-            _vmath_source_hash(),
+            _generator_source_hash(),
             sp.srepr(self.output),
             *(f"{sp.srepr(s)}:={sp.srepr(e)}" for s, e in (*self.row, *self.element)),
             *(f"{arg}={sp.srepr(s)}" for arg, s in (*self.row_args, *self.element_args)),
@@ -71,9 +71,11 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _vmath_source_hash() -> str:
-    source = Path(__file__).parent.parent / "kernels" / "_vmath.py"
-    return hashlib.sha256(source.read_bytes()).hexdigest()
+def _generator_source_hash() -> str:
+    """Digest of the code that turns expressions into kernels (printer, template, vmath)."""
+    here = Path(__file__).parent
+    sources = (here / "printer.py", here / "kernel.py", here.parent / "kernels" / "_vmath.py")
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
 
 def _uses(exprs: list[sp.Expr], names: list[str]) -> list[str]:

@@ -35,6 +35,9 @@ class NumbaPrinter(PythonCodePrinter):
     def _print_Half(self, expr: sp.Rational) -> str:
         return "0.5"
 
+    def _print_Infinity(self, expr: sp.Expr) -> str:
+        return "math.inf"
+
 
 def safe_name(name: str) -> str:
     """A Python identifier for a SymPy symbol name (``lambda`` → ``lambda_``)."""
@@ -62,7 +65,7 @@ def function_source(
     (expressions may use the arguments and earlier locals); common
     subexpressions across all of them are computed once.
     """
-    printer = NumbaPrinter({"fully_qualified_modules": False, "inline": True})
+    printer = NumbaPrinter({"fully_qualified_modules": True, "inline": True})
     targets = [target for target, _ in assignments]
     temps = sp.numbered_symbols("_cse")
     replacements, reduced = sp.cse([expr for _, expr in assignments], symbols=temps, order="none")

@@ -21,7 +21,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from symdae.kernels._arguments import checked, evaluate, result
 
-__all__ = ["dae_trajectory"]
+__all__ = [
+    "crossing_time",
+    "dae_trajectory",
+    "equivalent_weight_decay",
+    "fixed_point",
+    "optimal_learning_rate",
+    "time_to_fraction",
+]
 
 
 def _load(name: str) -> ModuleType:
@@ -66,3 +73,95 @@ def dae_trajectory(
     modes = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
              checked("tau", tau, "positive"), checked("w1_0", w1_0), checked("w2_0", w2_0)]
     return result(evaluate(_load("dae_trajectory"), points, modes, out))
+
+
+def time_to_fraction(
+    fraction: ArrayLike,
+    lam: ArrayLike,
+    eps: ArrayLike,
+    tau: ArrayLike,
+    w1_0: ArrayLike,
+    w2_0: ArrayLike,
+) -> NDArray[np.float64] | np.float64:
+    """Epochs until the mapping first reaches ``fraction`` of its fixed point (κ = 0).
+
+    The first ``t ≥ 0`` with ``w(t) ≥ fraction · λ/(λ + ε)`` on the trajectory
+    of :func:`dae_trajectory` -- the training-time prediction the paper's
+    conclusion asks for. Closed form: ``P(t)`` is a Möbius map of
+    ``e^{−Rt/τ}`` (claims ``stable.time_to_target``, ``stable.time_kernel_form``).
+    Returns 0 when ``w1_0 w2_0`` is already there, and ``inf`` when the
+    trajectory never gets there (``fraction >= 1``, or a start on
+    ``w1 = −w2``, which decays to the saddle). ``fraction = 0`` gives the time
+    a trajectory from ``w0 < 0`` crosses zero.
+
+    Args:
+        fraction: in ``[0, 1)``; values ``>= 1`` give ``inf``.
+        lam, eps, tau, w1_0, w2_0: as for :func:`dae_trajectory`.
+    """
+    modes = [checked("fraction", fraction, "nonnegative"), checked("lam", lam, "nonnegative"),
+             checked("eps", eps, "nonnegative"), checked("tau", tau, "positive"),
+             checked("w1_0", w1_0), checked("w2_0", w2_0)]
+    return result(evaluate(_load("time_to_fraction"), [], modes))
+
+
+def crossing_time(
+    lam: ArrayLike, eps: ArrayLike, tau: ArrayLike, w1_0: ArrayLike, w2_0: ArrayLike
+) -> NDArray[np.float64] | np.float64:
+    """Epochs until a trajectory from ``w1_0 w2_0 < 0`` first reaches ``w = 0`` (κ = 0).
+
+    ``t× = τ/(ζλ) ln[(ζ+β)(ζ−β−2δ0)/((ζ−β)(ζ+β+2δ0))]`` of Eq. (5)
+    (claim ``eq5.crossing_time``), evaluated as :func:`time_to_fraction` with
+    fraction 0 (claim ``kernels.crossing_time`` proves the two equal). 0 when
+    ``w1_0 w2_0 >= 0``; ``inf`` when the mode never crosses (``λ = 0``, or a
+    start on ``w1 = −w2``).
+    """
+    return time_to_fraction(0.0, lam, eps, tau, w1_0, w2_0)
+
+
+def fixed_point(lam: ArrayLike, eps: ArrayLike, kappa: ArrayLike = 0.0) -> NDArray[np.float64] | np.float64:
+    """The mapping a mode converges to: ``(λ − κ)/(λ + ε)`` if ``λ > κ``, else 0 (§4, Supp. C, E).
+
+    This is the attracting fixed point for every start off the line
+    ``w1 = −w2`` (which decays to the saddle at the origin). Raises
+    ``ValueError`` when ``lam = eps = kappa = 0`` (the loss is then constant
+    and every point is fixed).
+    """
+    args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
+            checked("kappa", kappa, "nonnegative")]
+    degenerate = (args[0].values == 0) & (args[1].values == 0) & (args[2].values == 0)
+    if np.any(degenerate):
+        raise ValueError("fixed_point is undefined where lam = eps = kappa = 0 (the loss is constant)")
+    return result(evaluate(_load("fixed_point"), [], args))
+
+
+def optimal_learning_rate(
+    lam: ArrayLike, eps: ArrayLike = 0.0, kappa: ArrayLike = 0.0, n_samples: ArrayLike = 1.0
+) -> NDArray[np.float64] | np.float64:
+    """Learning rate ``α* = N/(2λ + 3ε + κ)`` matching the curvature at ``w1 = w2 = 1`` (Supp. D).
+
+    One epoch of full-batch gradient descent with rate ``α`` on ``N`` samples
+    moves a mode by ``−(α/N)∇ℓ``; ``α*`` makes that step ``1/λ_H`` for the
+    largest Hessian eigenvalue ``λ_H = 2λ + 3ε + κ`` at ``w1 = w2 = 1``. DAE:
+    ``kappa = 0``; WDAE: ``eps = 0``, ``kappa = Nγ``. The paper's ratio (8) is
+    ``optimal_learning_rate(lam, eps=ε) / optimal_learning_rate(lam, kappa=Nγ)``
+    = ``(2λ + Nγ)/(2λ + 3ε)`` (the printed ``(2λ + γ)/(2λ + 3ε)`` drops N).
+    """
+    args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
+            checked("kappa", kappa, "nonnegative"), checked("n_samples", n_samples, "positive")]
+    flat = (args[0].values == 0) & (args[1].values == 0) & (args[2].values == 0)
+    if np.any(flat):
+        raise ValueError("optimal_learning_rate is undefined where lam = eps = kappa = 0 (no curvature)")
+    return result(evaluate(_load("optimal_learning_rate"), [], args))
+
+
+def equivalent_weight_decay(
+    lam: ArrayLike, eps: ArrayLike, n_samples: ArrayLike = 1.0
+) -> NDArray[np.float64] | np.float64:
+    """Weight decay ``γ`` with the same fixed point as noise ``ε``: ``Nγ = λε/(λ + ε)`` (Supp. E).
+
+    The paper prints ``γ = λε/(λ + ε)``, which holds only for ``N = 1``
+    (erratum ``suppE.kappa_equivalent``). Returns 0 where ``λ = ε = 0``.
+    """
+    args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
+            checked("n_samples", n_samples, "positive")]
+    return result(evaluate(_load("equivalent_weight_decay"), [], args))

@@ -1,0 +1,101 @@
+"""Closed forms the kernels evaluate (symdae; they restate the paper's results).
+
+The kernels ``fixed_point``, ``optimal_learning_rate``,
+``equivalent_weight_decay`` and ``crossing_time`` are generated from the
+expressions below; each claim ties an expression (with the guards it needs at
+the edges of the domain) to the paper's result proved elsewhere.
+
+Units: ``optimal_learning_rate`` is the learning rate ``α`` of full-batch
+gradient descent on the matrix loss with ``N`` samples. One epoch moves a
+mode by ``−(α/N) ∇ℓ``, so the step that matches the largest Hessian
+eigenvalue ``λ_H`` of ``ℓ`` at ``w1 = w2 = 1`` (Supp. D) is
+``α* = N/λ_H = N/(2λ + 3ε + κ)``; the paper's ``α_ε = τ/(2λ + 3ε)`` is the
+same rate relative to the current one (``α* = α · α_ε``).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symdae.checking import Claim, Equality, Interval, steps
+from symdae.derivations.equivalence import GAMMA_EQUIVALENT
+from symdae.derivations.exact_solution import CROSSING_TIME
+from symdae.derivations.learning_rates import ALPHA_EPS, ALPHA_GAMMA
+from symdae.derivations.stable_forms import G_AT_TARGET, P0, P_OF_TARGET, Q0, R, k, lam_k, p, q
+from symdae.derivations.weight_decay import BALANCED_FIXED_POINT
+from symdae.model import mode_loss
+from symdae.symbols import N, beta, delta0, eps, gam, kappa, lam, tau, w1, w2, zeta
+
+n_samples = sp.Symbol("n_samples", positive=True)
+
+FIXED_POINT_KERNEL = sp.Piecewise((0, lam_k <= kappa), ((lam_k - kappa) / (lam_k + eps), True))
+"""Attracting mapping of a mode: ``(λ − κ)/(λ + ε)`` when ``λ > κ``, else the origin."""
+
+HESSIAN_AT_ONE = sp.hessian(mode_loss(), (w1, w2)).subs({w1: 1, w2: 1})
+LAMBDA_H_MODE = 2 * lam_k + 3 * eps + kappa
+OPTIMAL_LEARNING_RATE_KERNEL = n_samples / LAMBDA_H_MODE
+"""``α* = N/(2λ + 3ε + κ)``: the DAE (κ = 0) and WDAE (ε = 0) rates of Supp. D, corrected."""
+
+EQUIVALENT_WEIGHT_DECAY_KERNEL = sp.Piecewise(
+    (0, sp.Eq(lam_k + eps, 0)), (lam_k * eps / (n_samples * (lam_k + eps)), True)
+)
+"""``γ = λε/(N(λ + ε))``, i.e. ``Nγ = λε/(λ + ε)`` (Supp. E, corrected); 0 when λ = ε = 0."""
+
+_POSITIVE = {lam_k: lam}
+_excess = sp.Symbol("d", positive=True)  # λ = κ + d with d > 0
+
+CLAIMS = [
+    Claim(
+        id="kernels.fixed_point",
+        paper_ref="§4, §5, Supp. E",
+        title="the fixed-point kernel is (λ − κ)/(λ + ε) for λ > κ (λ/(λ + ε) without weight decay)",
+        relation=Equality(
+            FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess), BALANCED_FIXED_POINT.subs(lam, kappa + _excess)
+        ),
+        strategy=(steps.cancel,),
+        depends=("wd.logistic_limit", "s4.fixed_point", "s4.origin_eigenvalues"),
+    ),
+    Claim(
+        id="kernels.hessian_at_one",
+        paper_ref="Supp. D",
+        title="at w1 = w2 = 1 the Hessian of ℓ has eigenvector (1, 1) with eigenvalue 2λ + 3ε + κ",
+        relation=Equality(HESSIAN_AT_ONE * sp.Matrix([1, 1]), LAMBDA_H_MODE.subs(_POSITIVE) * sp.Matrix([1, 1])),
+        strategy=(steps.expand,),
+        depends=("suppD.lambda_h", "suppD.wd_max"),
+    ),
+    Claim(
+        id="kernels.optimal_learning_rate",
+        paper_ref="Supp. D, Eq. (8)",
+        title="α* = N/(2λ + 3ε + κ) is α·α_ε for the DAE (κ = 0) and α·α_γ for the WDAE (ε = 0, κ = Nγ)",
+        relation=Equality(
+            sp.Matrix([OPTIMAL_LEARNING_RATE_KERNEL.subs({lam_k: lam, kappa: 0, n_samples: N}),
+                       OPTIMAL_LEARNING_RATE_KERNEL.subs({lam_k: lam, eps: 0, kappa: N * gam, n_samples: N})]),
+            sp.Matrix([(N / tau) * ALPHA_EPS, (N / tau) * ALPHA_GAMMA]),
+        ),
+        strategy=(steps.cancel,),
+        depends=("kernels.hessian_at_one", "suppD.alpha_eps", "suppD.alpha_gamma"),
+    ),
+    Claim(
+        id="kernels.equivalent_weight_decay",
+        paper_ref="Supp. E, §5",
+        title="the kernel's γ = λε/(N(λ + ε)) is the corrected equivalent weight decay",
+        relation=Equality(EQUIVALENT_WEIGHT_DECAY_KERNEL.subs({lam_k: lam, n_samples: N}), GAMMA_EQUIVALENT),
+        strategy=(steps.cancel,),
+        depends=("suppE.kappa_equivalent",),
+    ),
+    Claim(
+        id="kernels.crossing_time",
+        paper_ref="Eq. (5), Supp. B",
+        title="g = e^{−Rt/τ} at w = 0 from the stable form (f = 0) is e^{−ζλt×/τ} of Eq. (5)'s crossing time",
+        relation=Equality(
+            G_AT_TARGET.subs(sp.Symbol("P_f", positive=True), P_OF_TARGET.subs(sp.Symbol("w_f", positive=True), 0)
+                             ).subs({P0: p**2, Q0: q**2}),
+            1 / sp.exp(CROSSING_TIME * zeta * lam / tau).subs(
+                {zeta: R / lam, beta: k * p * q / lam, delta0: (p - q) / (p + q)}, simultaneous=True),
+        ),
+        strategy=(steps.cancel, steps.modulo([R**2 - 4 * lam**2 - k**2 * p**2 * q**2], [R])),
+        depends=("stable.time_to_target", "stable.target_P", "stable.delta0", "eq5.crossing_time"),
+        where={R: sp.sqrt(4 * lam**2 + k**2 * p**2 * q**2)},
+        domain={p: Interval(1e-3, 1.0, log=True), q: Interval(1.0, 3.0), k: Interval(1e-2, 1e2, log=True)},
+    ),
+]
