@@ -1,0 +1,87 @@
+"""Code generation and the kernel cache: provenance, invalidation, warm starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symdae.cli import main
+from symdae.codegen import cache
+from symdae.codegen.kernel import KernelSpec, module_source
+from symdae.codegen.printer import NumbaPrinter, function_source
+
+x, y = sp.symbols("x y", real=True)
+
+
+def spec(output: sp.Expr) -> KernelSpec:
+    return KernelSpec(name="toy", claims=("toy.claim",), row_args=(("x", x), ("y", y)), output=output)
+
+
+def test_fingerprint_changes_with_the_expression_and_records_provenance() -> None:
+    first, second = spec(x * y), spec(x * y + 1)
+    assert first.fingerprint() == spec(x * y).fingerprint()
+    assert first.fingerprint() != second.fingerprint()
+    source = module_source(first)
+    assert "do not edit" in source and "toy.claim" in source and first.fingerprint() in source
+    compile(source, "<generated>", "exec")
+
+
+def test_printer_uses_vectorisable_exp_and_guards_piecewise() -> None:
+    printer = NumbaPrinter({"fully_qualified_modules": True, "inline": True})
+    text = printer.doprint(sp.Piecewise((0, sp.Eq(x, 0)), (sp.exp(-x) / x, True)))
+    assert "vexp(" in text and "if" in text and "math.exp" not in text
+    source = function_source("f", ["x", "y"], [("a", x * sp.exp(x)), ("b", y * sp.exp(x))], ["a", "b"])
+    assert source.count("vexp(") == 1  # common subexpression computed once
+
+
+def test_generated_modules_are_content_addressed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYMDAE_CACHE_DIR", str(tmp_path))
+    for output in (x * y, x + y):
+        toy = spec(output)
+        path = cache.module_path(toy.name, toy.fingerprint())
+        path.write_text(module_source(toy))
+        module = cache.import_generated(path)
+        assert module.FINGERPRINT == toy.fingerprint()
+    assert len(list((tmp_path / "kernels").glob("toy-*.py"))) == 2
+    assert cache.clear() == 2
+    assert not (tmp_path / "kernels").exists()
+
+
+def test_unusable_cache_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("SYMDAE_CACHE_DIR", str(blocker / "cache"))
+    with pytest.raises(ValueError, match=r"SYMDAE_CACHE_DIR .* cannot be created"):
+        cache.cache_dir()
+
+
+def test_warm_start_needs_no_sympy_and_cli_reports_cache_state(tmp_path: Path) -> None:
+    env = dict(os.environ, SYMDAE_CACHE_DIR=str(tmp_path))
+    probe = (
+        "import sys\n"
+        "from symdae.kernels import dae_trajectory\n"
+        "assert abs(dae_trajectory(1e9, 1.0, 1.0, 1.0, 0.1, 0.2) - 0.5) < 1e-14\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    run = [sys.executable, "-c", probe]
+    cold = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600, check=True)
+    warm = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600, check=True)
+    assert cold.stdout.strip() == "True"  # the first start derives, generates and compiles
+    assert warm.stdout.strip() == "False"  # later starts load the compiled kernel only
+    listing = subprocess.run([sys.executable, "-m", "symdae", "kernels"], env=env, capture_output=True,
+                             text=True, timeout=600, check=True).stdout
+    line = next(row for row in listing.splitlines() if row.startswith("dae_trajectory"))
+    assert "stable.kernel_form" in line and line.split()[2:4] == ["yes", "yes"]
+
+
+def test_kernels_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SYMDAE_CACHE_DIR", str(tmp_path))
+    (tmp_path / "kernels").mkdir()
+    (tmp_path / "kernels" / "stale.py").write_text("")
+    assert main(["kernels", "--clear"]) == 0
+    assert "removed 1 file" in capsys.readouterr().out
