@@ -15,6 +15,7 @@ MODULES = (
     "learning_rates",
     "equivalence",
     "estimator",
+    "reduction",
     "stable_forms",
     "closed_forms",
 )
