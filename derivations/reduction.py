@@ -81,7 +81,7 @@ CLAIMS = [
         title="for an isolated direction the rotated matrix dynamics give τȧ = (λ − ku)b − κa, τḃ = (λ − ku)a − κb",
         relation=Equality(sp.Matrix.vstack(_RHS_W1[:, 0], _RHS_W2[0, :].T), sp.Matrix.vstack(A_DOT, B_DOT)),
         strategy=(steps.expand,),
-        depends=("s31.weight_decay",),
+        depends=("s31.weight_decay", "s31.rotated_W1", "s31.rotated_W2"),
         scope="H = 3 hidden units, D = 2 directions with the second direction's weights zero",
     ),
     Claim(

@@ -82,11 +82,11 @@ _KAPPA_OF_M = steps.subs({kappa: lam - (lam + eps) * _m**2}, "κ = λ − (λ + 
 _FLOW = mode_flow()
 _FLOW_WD = mode_flow(eps_=0, kappa_=N * gam)
 _WD = {N: Interval(2.0, 1e4, log=True), gam: Interval(1e-6, 1e-2, log=True)}
-_ODE_DOMAIN = {
+_ODE_DOMAIN = {  # 2λt/τ ≤ 40: the solutions' e^{2λt/τ} stays within what 40-digit checks resolve
     **_WD,
-    lam: Interval(0.1, 100.0, log=True),
-    tau: Interval(0.1, 100.0, log=True),
-    t: Interval(0.0, 10.0),
+    lam: Interval(0.1, 10.0, log=True),
+    tau: Interval(1.0, 100.0, log=True),
+    t: Interval(0.0, 2.0),
     w0: Interval(1e-3, 2.0, log=True),
 }
 _HESSIAN_AT_MIN = sp.hessian(mode_loss(), (w1, w2)).subs({w1: MINIMUM_WEIGHT, w2: MINIMUM_WEIGHT})

@@ -107,14 +107,17 @@ def interval_for(symbol: sp.Symbol, domain: Mapping[sp.Symbol, Interval]) -> Int
 def resolve_where(expr: Any, where: Mapping[sp.Symbol, sp.Expr]) -> Any:
     """Substitute ``where`` definitions until none of their symbols remain."""
     expr = sp.sympify(expr)
+    # xreplace is much faster; subs is needed only to substitute inside a derivative's variables
+    replace = expr.subs if expr.has(sp.Derivative) else expr.xreplace
     for _ in range(len(where) + 1):
         if not any(sym in expr.free_symbols for sym in where):
             return expr
-        expr = expr.subs(dict(where))
+        expr = replace(dict(where))
+        replace = expr.subs if expr.has(sp.Derivative) else expr.xreplace
     raise ValueError(f"circular 'where' definitions: {dict(where)}")
 
 
-def _evaluate_derivatives(expr: Any) -> Any:
+def evaluate_derivatives(expr: Any) -> Any:
     return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
 
 
@@ -156,8 +159,8 @@ def _scalar_pairs(relation: Relation, where: Mapping[sp.Symbol, sp.Expr]) -> lis
     else:
         raise TypeError(f"no pointwise evaluation for {type(relation).__name__}")
     return [
-        (_evaluate_derivatives(resolve_where(sp.sympify(a), where)),
-         _evaluate_derivatives(resolve_where(sp.sympify(b), where)))
+        (evaluate_derivatives(resolve_where(sp.sympify(a), where)),
+         evaluate_derivatives(resolve_where(sp.sympify(b), where)))
         for a, b in pairs
     ]
 
@@ -231,7 +234,7 @@ def check_limit(claim: Claim, relation: Limit, count: int = 8) -> NumericResult:
     along a geometric sequence and the last error must be below ``1e-8``
     relative and no larger than the first.
     """
-    expr = _evaluate_derivatives(resolve_where(relation.expr, claim.where))
+    expr = evaluate_derivatives(resolve_where(relation.expr, claim.where))
     value = resolve_where(relation.value, claim.where)
     others = sorted((expr.free_symbols | value.free_symbols) - {relation.var}, key=sp.default_sort_key)
     f = sp.lambdify([relation.var, *others], expr, modules="mpmath")

@@ -1,0 +1,266 @@
+"""§5 and Supp. C extended: the mode with noise *and* weight decay (symdae; not in the paper).
+
+The paper solves the weight-decayed mode only on the balanced line without
+noise (Eq. 7). :func:`symdae.kernels.mode_trajectory` needs the general mode,
+``τ dw/dt = −∇ℓ`` with ``ℓ = λ/2 (1 − w1w2)² + ε/2 (w1w2)² + κ/2 (w1² + w2²)``.
+In the coordinates ``P = (w1 + w2)²``, ``Q = (w2 − w1)²`` of
+:mod:`symdae.derivations.stable_forms` its flow is (claim ``stable.pq_flow``)
+
+    τP' = 2P(λ − κ − kw),   τQ' = −2Q(λ + κ − kw),   w = (P − Q)/4,   k = λ + ε.
+
+1. **Balanced starts.** ``Q = 0`` (``w1 = w2``) is invariant and ``P`` then
+   obeys ``τP' = 2(λ − κ)P − (k/2)P²``; ``P = 0`` (``w1 = −w2``) is invariant
+   and ``τQ' = −2(λ + κ)Q − (k/2)Q²``. Both are the Bernoulli equation
+   ``τX' = 2mX − (k/2)X²``, solved with ``a = |m|``, ``g = e^{−2at/τ} ∈ (0, 1]``
+   and ``h = (1 − g)/(4a) ≥ 0`` by
+
+       X = 1/(g/X0 + kh)   (m > 0),     X = X0 g/(1 + kX0h)   (m < 0),
+
+   and by ``1/(1/X0 + kt/(2τ))`` for ``m = 0`` (the limit ``h → t/(2τ)``).
+   Only ``e^{−x}`` with ``x ≥ 0`` appears and every sum has non-negative
+   terms: no overflow for any ``t`` and no cancellation. The kernel evaluates
+   :data:`BERNOULLI_KERNEL`, which the ``wdf.kernel_*`` claims reduce to these.
+2. **General starts.** The imbalance decays (Supp. C): ``PQ = P0Q0 e^{−4κt/τ}``.
+   So ``y = ln P`` obeys one scalar ODE in ``u = t/τ``,
+
+       dy/du = 2(λ − κ) − (k/2)(e^y − e^{L − 4κu − y}),   L = ln(P0Q0),
+
+   and ``w = (e^y − e^{L − 4κu − y})/4``. The compiled integrator of
+   :mod:`symdae.codegen.ode` evaluates :data:`LOG_P_RHS` and
+   :data:`LOG_P_MAPPING`: in ``ln P`` a relative error in ``P`` is an absolute
+   one in ``y``, so weights of any magnitude (down to 1e-150) are integrated
+   alike, and ``P, Q > 0`` hold by construction.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from symdae.checking import Claim, Equality, Interval, Limit, steps
+from symdae.derivations.stable_forms import P, P0, Q, Q0, k
+from symdae.derivations.weight_decay import LOGISTIC_MODE
+from symdae.symbols import eps, kappa, lam, t, tau, w0, w1, w2
+
+# --- the Bernoulli equation τX' = 2mX − (k/2)X² of the balanced lines -----------------------
+X0 = sp.Symbol("X0", positive=True)
+a = sp.Symbol("a", positive=True)  # a = |m| > 0
+m = sp.Symbol("m", real=True)  # the signed rate: λ − κ on w1 = w2, −(λ + κ) on w1 = −w2
+
+
+def bernoulli_rhs(x: sp.Expr, rate: sp.Expr) -> sp.Expr:
+    """``τ dX/dt = 2mX − (k/2)X²`` with ``m = rate``."""
+    return 2 * rate * x - k / 2 * x**2
+
+
+G_DECAY = sp.exp(-2 * a * t / tau)
+H_DECAY = (1 - G_DECAY) / (4 * a)
+BERNOULLI_GROWTH = 1 / (G_DECAY / X0 + k * H_DECAY)
+"""Solution for ``m = a > 0``: ``1/(g/X0 + kh)``."""
+BERNOULLI_DECAY = X0 * G_DECAY / (1 + k * X0 * H_DECAY)
+"""Solution for ``m = −a < 0``: ``X0 g/(1 + kX0h)``."""
+BERNOULLI_CRITICAL = 1 / (1 / X0 + k * t / (2 * tau))
+"""Solution for ``m = 0``: ``1/(1/X0 + kt/(2τ))``."""
+
+# The kernel's expression: X0, m, k are the kernel's inputs (any real values it meets).
+X0_ = sp.Symbol("X0_", nonnegative=True)
+m_ = sp.Symbol("m_", real=True)
+k_ = sp.Symbol("k_", nonnegative=True)
+_x = 2 * sp.Abs(m_) * t / tau
+_G_KERNEL = sp.exp(-_x)
+_H_KERNEL = sp.Piecewise((t / (2 * tau), sp.Eq(m_, 0)), (-expm1(-_x) / (4 * sp.Abs(m_)), True))
+BERNOULLI_KERNEL = sp.Piecewise(
+    (0, sp.Eq(X0_, 0)),
+    (X0_ * _G_KERNEL / (1 + k_ * X0_ * _H_KERNEL), m_ < 0),
+    (1 / (_G_KERNEL / X0_ + k_ * _H_KERNEL), True),
+)
+"""``X(t)`` of ``τX' = 2mX − (k/2)X²`` from ``X0 ≥ 0``, every sign of ``m``: what the kernel evaluates."""
+
+# --- the balanced lines --------------------------------------------------------------------
+_P_FLOW = 2 * P * (lam - kappa - k * (P - Q) / 4)
+_Q_FLOW = -2 * Q * (lam + kappa - k * (P - Q) / 4)
+_K_IS = steps.subs({k: lam + eps}, "k → λ + ε")
+RATE_P = lam - kappa
+"""``m`` of ``P`` on the line ``w1 = w2``."""
+RATE_Q = -(lam + kappa)
+"""``m`` of ``Q`` on the line ``w1 = −w2``."""
+
+# --- the general start: y = ln P with PQ = P0 Q0 e^{−4κu} ---------------------------------
+u = sp.Symbol("u", nonnegative=True)  # u = t/τ
+y = sp.Symbol("y", real=True)  # y = ln P
+L = sp.Symbol("L", real=True)  # L = ln(P0 Q0)
+PRODUCT = P0 * Q0 * sp.exp(-4 * kappa * t / tau)
+"""``P(t)Q(t)``: the imbalance ``c0² = P0Q0`` decays as ``e^{−4κt/τ}``."""
+_Q_OF_Y = sp.exp(L - 4 * kappa * u - y)
+LOG_P_RHS = 2 * (lam - kappa) - k / 2 * (sp.exp(y) - _Q_OF_Y)
+"""``dy/du`` for ``y = ln P``, ``u = t/τ``, ``L = ln(P0Q0)``."""
+LOG_P_MAPPING = (sp.exp(y) - _Q_OF_Y) / 4
+"""The mapping ``w = (P − Q)/4`` in terms of ``y``."""
+LOG_P0 = 2 * sp.log(sp.Abs(w1 + w2))
+"""``y(0) = ln P0 = 2 ln|w1 + w2|`` (not squared first: ``P0`` underflows for weights below 1e-154)."""
+LOG_PRODUCT0 = LOG_P0 + 2 * sp.log(sp.Abs(w2 - w1))
+"""``L = ln(P0Q0)``."""
+
+_RATES = {a: Interval(1e-3, 1e3, log=True), k: Interval(1e-3, 1e3, log=True),
+          X0: Interval(1e-4, 1e2, log=True), t: Interval(0.0, 20.0), tau: Interval(0.1, 10.0, log=True)}
+_where_L = {L: sp.log(P0 * Q0)}
+
+
+CLAIMS = [
+    Claim(
+        id="wdf.balanced_p_line",
+        paper_ref="§5, Supp. C",
+        title="on w1 = w2 (Q = 0) Q stays 0 and τP' = 2(λ − κ)P − (k/2)P², a Bernoulli equation",
+        relation=Equality(sp.Matrix([_P_FLOW, _Q_FLOW]).subs(Q, 0), sp.Matrix([bernoulli_rhs(P, RATE_P), 0])),
+        strategy=(steps.expand,),
+        depends=("stable.pq_flow",),
+    ),
+    Claim(
+        id="wdf.balanced_q_line",
+        paper_ref="§5, Supp. C",
+        title="on w1 = −w2 (P = 0) P stays 0 and τQ' = −2(λ + κ)Q − (k/2)Q²",
+        relation=Equality(sp.Matrix([_P_FLOW, _Q_FLOW]).subs(P, 0), sp.Matrix([0, bernoulli_rhs(Q, RATE_Q)])),
+        strategy=(steps.expand,),
+        depends=("stable.pq_flow",),
+    ),
+    Claim(
+        id="wdf.bernoulli_growth",
+        paper_ref="§5, Supp. C",
+        title="for m = a > 0, X = 1/(g/X0 + kh), g = e^{−2at/τ}, h = (1 − g)/(4a), solves "
+              "τX' = 2aX − (k/2)X² with X(0) = X0",
+        relation=Equality(
+            sp.Matrix([tau * sp.Derivative(BERNOULLI_GROWTH, t) - bernoulli_rhs(BERNOULLI_GROWTH, a),
+                       BERNOULLI_GROWTH.subs(t, 0)]),
+            sp.Matrix([0, X0]),
+        ),
+        strategy=(steps.doit, steps.cancel),
+        domain=_RATES,
+    ),
+    Claim(
+        id="wdf.bernoulli_decay",
+        paper_ref="§5, Supp. C",
+        title="for m = −a < 0, X = X0 g/(1 + kX0h) solves τX' = −2aX − (k/2)X² with X(0) = X0",
+        relation=Equality(
+            sp.Matrix([tau * sp.Derivative(BERNOULLI_DECAY, t) - bernoulli_rhs(BERNOULLI_DECAY, -a),
+                       BERNOULLI_DECAY.subs(t, 0)]),
+            sp.Matrix([0, X0]),
+        ),
+        strategy=(steps.doit, steps.cancel),
+        domain=_RATES,
+    ),
+    Claim(
+        id="wdf.bernoulli_critical",
+        paper_ref="§5, Supp. C",
+        title="for m = 0, X = 1/(1/X0 + kt/(2τ)) solves τX' = −(k/2)X² with X(0) = X0",
+        relation=Equality(
+            sp.Matrix([tau * sp.Derivative(BERNOULLI_CRITICAL, t) - bernoulli_rhs(BERNOULLI_CRITICAL, 0),
+                       BERNOULLI_CRITICAL.subs(t, 0)]),
+            sp.Matrix([0, X0]),
+        ),
+        strategy=(steps.doit, steps.cancel),
+        domain=_RATES,
+    ),
+    Claim(
+        id="wdf.h_limit",
+        paper_ref="§5, Supp. C",
+        title="h = (1 − e^{−2at/τ})/(4a) tends to t/(2τ) as a → 0 (the kernel's m = 0 branch)",
+        relation=Limit(H_DECAY, a, 0, t / (2 * tau)),
+        strategy=(steps.cancel,),
+    ),
+    Claim(
+        id="wdf.kernel_growth",
+        paper_ref="§5, Supp. C",
+        title="for m > 0 the kernel's expression (|m|, expm1, guards) is 1/(g/X0 + kh)",
+        relation=Equality(BERNOULLI_KERNEL.subs({X0_: X0, m_: a, k_: k}), BERNOULLI_GROWTH),
+        strategy=(steps.rewrite(sp.exp), steps.cancel),
+        depends=("wdf.bernoulli_growth",),
+        domain=_RATES,
+    ),
+    Claim(
+        id="wdf.kernel_decay",
+        paper_ref="§5, Supp. C",
+        title="for m < 0 the kernel's expression is X0 g/(1 + kX0h)",
+        relation=Equality(BERNOULLI_KERNEL.subs({X0_: X0, m_: -a, k_: k}), BERNOULLI_DECAY),
+        strategy=(steps.rewrite(sp.exp), steps.cancel),
+        depends=("wdf.bernoulli_decay",),
+        domain=_RATES,
+    ),
+    Claim(
+        id="wdf.kernel_critical",
+        paper_ref="§5, Supp. C",
+        title="for m = 0 the kernel's expression is 1/(1/X0 + kt/(2τ))",
+        relation=Equality(BERNOULLI_KERNEL.subs({X0_: X0, m_: 0, k_: k}), BERNOULLI_CRITICAL),
+        strategy=(steps.cancel,),
+        depends=("wdf.bernoulli_critical", "wdf.h_limit"),
+        domain=_RATES,
+    ),
+    Claim(
+        id="wdf.kernel_origin",
+        paper_ref="§5, Supp. C",
+        title="from X0 = 0 the kernel returns 0, the solution that stays at the origin",
+        relation=Equality(BERNOULLI_KERNEL.subs(X0_, 0), 0),
+        depends=("wdf.balanced_p_line", "wdf.balanced_q_line"),
+    ),
+    Claim(
+        id="wdf.balanced_logistic",
+        paper_ref="§5, Eq. (7), Supp. C",
+        title="on w1 = w2, w = P/4 with m = λ − κ > 0 is the logistic w∞G/(G − 1 + w∞/w0) of wd.logistic_solves_ode",
+        relation=Equality(BERNOULLI_GROWTH.subs({X0: 4 * w0, a: lam - kappa, k: lam + eps}) / 4, LOGISTIC_MODE),
+        strategy=(steps.rewrite(sp.exp), steps.cancel),
+        depends=("wdf.bernoulli_growth", "wdf.balanced_p_line", "wd.logistic_solves_ode"),
+        domain={w0: Interval(1e-3, 2.0, log=True), t: Interval(0.0, 20.0), kappa: Interval(0.0, 5.0)},
+        condition=kappa < lam,
+    ),
+    Claim(
+        id="wdf.product_decay",
+        paper_ref="Supp. C, stable form",
+        title="τ(PQ)' = −4κPQ: the squared imbalance c² = PQ decays at rate 4κ/τ (noise or not)",
+        relation=Equality(_P_FLOW * Q + P * _Q_FLOW, -4 * kappa * P * Q),
+        strategy=(steps.expand,),
+        depends=("stable.pq_flow", "suppC.imbalance_ode"),
+    ),
+    Claim(
+        id="wdf.product_solution",
+        paper_ref="Supp. C, stable form",
+        title="hence P(t)Q(t) = P0Q0 e^{−4κt/τ}",
+        relation=Equality(
+            sp.Matrix([tau * sp.Derivative(PRODUCT, t) + 4 * kappa * PRODUCT, PRODUCT.subs(t, 0)]),
+            sp.Matrix([0, P0 * Q0]),
+        ),
+        strategy=(steps.doit, steps.expand),
+        depends=("wdf.product_decay",),
+    ),
+    Claim(
+        id="wdf.log_p_flow",
+        paper_ref="Supp. C, stable form",
+        title="with Q = e^{L − 4κu}/P, L = ln(P0Q0), u = t/τ: y = ln P obeys "
+              "dy/du = 2(λ − κ) − (k/2)(e^y − e^{L − 4κu − y})",
+        relation=Equality(
+            (_P_FLOW / P).subs(Q, PRODUCT / P).subs(t, u * tau).subs(P, sp.exp(y)),
+            LOG_P_RHS,
+        ),
+        strategy=(steps.subs(_where_L, "L → ln(P0Q0)"), steps.expand, steps.powsimp),
+        depends=("wdf.product_solution", "stable.pq_flow"),
+        where=_where_L,
+        domain={u: Interval(0.0, 20.0), y: Interval(-30.0, 5.0)},
+    ),
+    Claim(
+        id="wdf.log_p_mapping",
+        paper_ref="Supp. C, stable form",
+        title="the mapping w = (P − Q)/4 is (e^y − e^{L − 4κu − y})/4 in terms of y = ln P",
+        relation=Equality(((P - PRODUCT / P) / 4).subs(t, u * tau).subs(P, sp.exp(y)), LOG_P_MAPPING),
+        strategy=(steps.subs(_where_L, "L → ln(P0Q0)"), steps.expand, steps.powsimp),
+        depends=("wdf.product_solution", "stable.pq_coordinates"),
+        where=_where_L,
+        domain={u: Interval(0.0, 20.0), y: Interval(-30.0, 5.0)},
+    ),
+    Claim(
+        id="wdf.log_initial",
+        paper_ref="Supp. C, stable form",
+        title="the integrator starts from y(0) = 2 ln|w1 + w2| = ln P0 and L = y(0) + 2 ln|w2 − w1| = ln(P0Q0)",
+        relation=Equality(sp.Matrix([sp.exp(LOG_P0), sp.exp(LOG_PRODUCT0)]),
+                          sp.Matrix([(w1 + w2) ** 2, (w1 + w2) ** 2 * (w2 - w1) ** 2])),
+        strategy=(steps.expand,),
+        depends=("stable.pq_coordinates",),
+    ),
+]
