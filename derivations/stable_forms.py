@@ -26,7 +26,7 @@ cases) reduces to it; :mod:`symdae.kernels` is generated from
 from __future__ import annotations
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, hypot
+from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from symdae.checking import Claim, Equality, Inequality, Interval, Limit, steps
 from symdae.derivations.exact_solution import EQ5_THETA_PRINTED, EQ5_W_PRINTED
@@ -156,9 +156,12 @@ TIME_ROW: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
 
 TIME_GENERIC = (tau / R_) * (sp.log(S_ - k_ * P0_) - sp.log(S_ - k_ * P_target)
                              + sp.log(S_ * P_target + kc0 * c0_) - sp.log(P0_) - sp.log(S_ + k_ * Q0_))
+TIME_RATIO = (P_target - P0_) * (S_**2 + kc0**2) / (P0_ * (S_ - k_ * P_target) * (S_ + k_ * Q0_))
+"""``1/g_f − 1``: for short times ``(τ/R) log1p`` of it keeps full relative accuracy."""
 TIME_TO_FRACTION = sp.Piecewise(
     (0, w1 * w2 >= w_target),
     (sp.oo, sp.Eq(P0_, 0) | (k_ * P_target >= S_)),
+    ((tau / R_) * log1p(TIME_RATIO), TIME_RATIO < 1),
     (TIME_GENERIC, True),
 )
 """Epochs until ``w(t) ≥ f λ/(λ + ε)`` for the first time (κ = 0): 0 if already there, ∞ if never."""
@@ -426,5 +429,19 @@ CLAIMS = [
                 lam: Interval(1.0, 1e3, log=True), P0: Interval(1e-4, 1e-2, log=True),
                 Q0: Interval(1e-4, 1e-2, log=True)},
         condition=sp.And(P0 < P_f, k * P_f < R + 2 * lam),
+    ),
+    Claim(
+        id="stable.time_log1p",
+        paper_ref="§8 (training time), stable form",
+        title="1/g_f = 1 + (P_f − P0)(S² + k²P0Q0)/(P0(S − kP_f)(S + kQ0)): short times via log1p",
+        relation=Equality(
+            1 + TIME_RATIO.subs({S_: S_SUM, k_: k, P0_: P0, Q0_: Q0, kc0: k * sp.sqrt(P0 * Q0),
+                                 P_target: P_f}, simultaneous=True),
+            1 / G_AT_TARGET,
+        ),
+        strategy=(steps.cancel,),
+        depends=("stable.time_to_target",),
+        where=_WHERE_R,
+        domain={P_f: Interval(1e-4, 1.0, log=True), **_DOMAIN_G},
     ),
 ]

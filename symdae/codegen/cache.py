@@ -10,8 +10,9 @@ Layout under :func:`cache_dir` (``$SYMDAE_CACHE_DIR``, else
 A kernel's file name carries the fingerprint of its *expressions* (and the
 versions involved), so re-deriving an expression differently yields a new
 kernel. To load kernels without importing SymPy, ``index.json`` maps a digest
-of symdae's own source files to the fingerprints they produce; when the
-sources change the expressions are rebuilt and fingerprinted again.
+of the source files that define the expressions (model, derivations, checker,
+code generator) to the fingerprints they produce; when those
+change the expressions are rebuilt and fingerprinted again.
 """
 
 from __future__ import annotations
@@ -54,26 +55,23 @@ def kernels_dir() -> Path:
     return path
 
 
-def _source_roots() -> list[Path]:
-    """symdae's own folder and the derivations' (a separate folder in a source checkout)."""
-    roots = [PACKAGE_ROOT]
+def _expression_sources() -> list[Path]:
+    """The files that determine the kernels' expressions and generated code."""
+    files = [PACKAGE_ROOT / "model.py", PACKAGE_ROOT / "symbols.py", PACKAGE_ROOT / "kernels" / "_vmath.py"]
+    folders = [PACKAGE_ROOT / "codegen", PACKAGE_ROOT / "checking"]
     spec = importlib.util.find_spec("symdae.derivations")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(location).resolve()
-        if not path.is_relative_to(PACKAGE_ROOT):
-            roots.append(path)
-    return roots
+    folders += [Path(location) for location in (spec.submodule_search_locations or [])] if spec else []
+    for folder in folders:
+        files += sorted(p for p in folder.glob("*.py"))
+    return files
 
 
 def source_digest() -> str:
-    """SHA-256 over symdae's Python sources, the derivations included."""
+    """SHA-256 over the sources that define the kernels (the derivations included)."""
     digest = hashlib.sha256()
-    for root in _source_roots():
-        for path in sorted(root.rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            digest.update(f"{root.name}/{path.relative_to(root)}".encode())
-            digest.update(path.read_bytes())
+    for path in _expression_sources():
+        digest.update(f"{path.parent.name}/{path.name}".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

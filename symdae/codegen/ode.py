@@ -11,8 +11,9 @@ of :mod:`symdae.codegen.kernel` (content-addressed files under
 ``mode_trajectory``
     ``balanced``: the closed forms on ``w1 = ±w2``
     (:data:`~symdae.derivations.weight_decay_forms.BERNOULLI_KERNEL`);
-    ``log_p_rhs`` / ``log_p_mapping`` / ``log_start``: the reduced flow
-    ``dy/du`` (and ``∂/∂y``) of ``y = ln P`` and its mapping, for
+    ``log_p_rhs`` / ``mapping`` / ``log_decay``: the reduced flow ``dy/du``
+    (and ``∂/∂y``) of ``y = ln P`` in terms of ``P = e^y`` and
+    ``Q = e^{L − 4κu − y}``, the mapping, and ``ln(PQ/(P0Q0))``, for
     ``integrate_row``: the 3-stage Radau IIA collocation method (order 5,
     L-stable, full Newton on the stage values) with step-doubling error
     control and local extrapolation, stepping through the sorted requested
@@ -164,6 +165,8 @@ STATUS_OK = {STATUS_OK!r}
 STATUS_MAX_STEPS = {STATUS_MAX_STEPS!r}
 STATUS_STEP_UNDERFLOW = {STATUS_STEP_UNDERFLOW!r}
 NEWTON_ITERATIONS = 12
+LN2_HI = 0.6931471803691238  # ln 2 to 32 significant bits: n * LN2_HI is exact for |n| < 2**21
+LN2_LO = 1.9082149292705877e-10  # ln 2 - LN2_HI
 
 # Radau IIA, 3 stages (order 5, stage order 3, stiffly accurate: y1 = y0 + Z3).
 SQ6 = math.sqrt(6.0)
@@ -180,9 +183,49 @@ A32 = (16.0 + SQ6) / 36.0
 A33 = 1.0 / 9.0
 
 
+# ln P and ln(P0 Q0) are carried as unevaluated sums hi + lo ("double-double"), so P and Q keep
+# full float64 precision however small they are (|ln P| ~ 700 would otherwise cost 1e-13).
+
+@njit(inline="always", error_model="numpy", cache=True)
+def two_sum(a, b):
+    \"\"\"s + e = a + b exactly, s = fl(a + b).\"\"\"
+    s = a + b
+    v = s - a
+    return s, (a - (s - v)) + (b - v)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def log_abs(x):
+    \"\"\"ln|x| for x != 0 as hi + lo, accurate to ~1e-16 absolute: |x| = f 2^e, ln|x| = e ln2 + ln f.\"\"\"
+    f, e = math.frexp(abs(x))
+    return two_sum(e * LN2_HI, e * LN2_LO + math.log(f))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def exp_sum(hi, lo):
+    \"\"\"e^(hi + lo) for |lo| << 1.\"\"\"
+    return vexp(hi) * (1.0 + lo)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def pq_at(u, y_hi, y_lo, z, kappa, l_hi, l_lo):
+    \"\"\"P = e^y and Q = e^(L + decay(u) - y) at y = y_hi + y_lo + z.\"\"\"
+    s, e = two_sum(y_hi, z)
+    low = e + y_lo
+    a, ea = two_sum(l_hi, -s)
+    b, eb = two_sum(a, log_decay(u, kappa))
+    return exp_sum(s, low), exp_sum(b, ea + eb + l_lo - low)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def rhs_at(u, y_hi, y_lo, z, lam, eps, kappa, l_hi, l_lo):
+    P, Q = pq_at(u, y_hi, y_lo, z, kappa, l_hi, l_lo)
+    return log_p_rhs(P, Q, lam, eps, kappa)
+
+
 @njit(inline="always", error_model="numpy", cache=True)
 def solve3(m11, m12, m13, m21, m22, m23, m31, m32, m33, r1, r2, r3):
-    """Solve the 3x3 system M x = r by Cramer's rule."""
+    \"\"\"Solve the 3x3 system M x = r by Cramer's rule.\"\"\"
     c11 = m22 * m33 - m23 * m32
     c12 = m23 * m31 - m21 * m33
     c13 = m21 * m32 - m22 * m31
@@ -194,16 +237,20 @@ def solve3(m11, m12, m13, m21, m22, m23, m31, m32, m33, r1, r2, r3):
 
 
 @njit(error_model="numpy", cache=True)
-def collocate(u0, y0, h, f0, lam, eps, kappa, L):
-    """One Radau IIA step of size h from (u0, y0); returns (converged, y1)."""
-    z1 = C1 * h * f0
-    z2 = C2 * h * f0
-    z3 = h * f0
+def collocate(u0, y_hi, y_lo, h, f0, j0, lam, eps, kappa, l_hi, l_lo):
+    \"\"\"One Radau IIA step of size h from (u0, y); returns (converged, increment of y).
+
+    Newton starts from linearly implicit Euler steps to each stage (j0 <= 0), which stay bounded
+    for stiff steps, where explicit extrapolation c h f0 would start far off.
+    \"\"\"
+    z1 = C1 * h * f0 / (1.0 - C1 * h * j0)
+    z2 = C2 * h * f0 / (1.0 - C2 * h * j0)
+    z3 = h * f0 / (1.0 - h * j0)
     previous = math.inf
     for _ in range(NEWTON_ITERATIONS):
-        f1, j1 = log_p_rhs(u0 + C1 * h, y0 + z1, lam, eps, kappa, L)
-        f2, j2 = log_p_rhs(u0 + C2 * h, y0 + z2, lam, eps, kappa, L)
-        f3, j3 = log_p_rhs(u0 + h, y0 + z3, lam, eps, kappa, L)
+        f1, j1 = rhs_at(u0 + C1 * h, y_hi, y_lo, z1, lam, eps, kappa, l_hi, l_lo)
+        f2, j2 = rhs_at(u0 + C2 * h, y_hi, y_lo, z2, lam, eps, kappa, l_hi, l_lo)
+        f3, j3 = rhs_at(u0 + h, y_hi, y_lo, z3, lam, eps, kappa, l_hi, l_lo)
         r1 = h * (A11 * f1 + A12 * f2 + A13 * f3) - z1
         r2 = h * (A21 * f1 + A22 * f2 + A23 * f3) - z2
         r3 = h * (A31 * f1 + A32 * f2 + A33 * f3) - z3
@@ -215,41 +262,56 @@ def collocate(u0, y0, h, f0, lam, eps, kappa, L):
         z3 += d3
         size = max(abs(d1), abs(d2), abs(d3))
         if not size < math.inf:
-            return False, y0
-        # Converged: below the tolerance, or at the rounding floor (~ulp(y) in f) and no longer contracting.
-        floor = 1e-3 * TOLERANCE + 1e-15 * (abs(y0) + max(abs(z1), abs(z2), abs(z3)))
+            return False, 0.0
+        # Converged: below the tolerance, or at the rounding floor and no longer contracting.
+        floor = 1e-3 * TOLERANCE + 1e-15 * max(abs(z1), abs(z2), abs(z3))
         if size <= floor or (size > 0.5 * previous and size <= 1e-2 * TOLERANCE + 10.0 * floor):
-            return True, y0 + z3
+            return True, z3
         previous = size
-    return False, y0
+    return False, 0.0
 
 
 @njit(error_model="numpy", cache=True)
-def advance(u0, y0, h, lam, eps, kappa, L):
-    """Step h by one Radau step and by two half steps; returns (ok, extrapolated y1, error estimate)."""
-    f0, _ = log_p_rhs(u0, y0, lam, eps, kappa, L)
-    ok_full, y_full = collocate(u0, y0, h, f0, lam, eps, kappa, L)
-    ok_mid, y_mid = collocate(u0, y0, 0.5 * h, f0, lam, eps, kappa, L)
+def advance(u0, y_hi, y_lo, h, lam, eps, kappa, l_hi, l_lo):
+    \"\"\"One step h as one Radau step and as two half steps.
+
+    Returns (ok, new y_hi, new y_lo, error estimate, allowed error): the two-half-step
+    result with Richardson extrapolation (order 6), and |difference|/31 as its error.
+    \"\"\"
+    f0, j0 = rhs_at(u0, y_hi, y_lo, 0.0, lam, eps, kappa, l_hi, l_lo)
+    ok_full, z_full = collocate(u0, y_hi, y_lo, h, f0, j0, lam, eps, kappa, l_hi, l_lo)
+    ok_mid, z_mid = collocate(u0, y_hi, y_lo, 0.5 * h, f0, j0, lam, eps, kappa, l_hi, l_lo)
     if not (ok_full and ok_mid):
-        return False, y0, math.inf
-    f_mid, _ = log_p_rhs(u0 + 0.5 * h, y_mid, lam, eps, kappa, L)
-    ok_half, y_half = collocate(u0 + 0.5 * h, y_mid, 0.5 * h, f_mid, lam, eps, kappa, L)
-    difference = (y_half - y_full) / 31.0
+        return False, y_hi, y_lo, math.inf, TOLERANCE
+    m_hi, m_err = two_sum(y_hi, z_mid)
+    m_lo = m_err + y_lo
+    u_mid = u0 + 0.5 * h
+    f_mid, j_mid = rhs_at(u_mid, m_hi, m_lo, 0.0, lam, eps, kappa, l_hi, l_lo)
+    ok_half, z_half = collocate(u_mid, m_hi, m_lo, 0.5 * h, f_mid, j_mid, lam, eps, kappa, l_hi, l_lo)
+    difference = (z_mid + z_half - z_full) / 31.0
     if not (ok_half and abs(difference) < math.inf):
-        return False, y0, math.inf
-    return True, y_half + difference, abs(difference)
+        return False, y_hi, y_lo, math.inf, TOLERANCE
+    n_hi, n_err = two_sum(m_hi, z_half + difference)
+    n_hi, n_lo = two_sum(n_hi, n_err + m_lo)
+    return True, n_hi, n_lo, abs(difference), TOLERANCE + 1e-15 * abs(z_full)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def step_factor(error, allowed):
+    \"\"\"Next step over this step: the usual 0.9 (allowed/error)^(1/6), between 0.2 and 4.\"\"\"
+    return 4.0 if error == 0.0 else min(4.0, max(0.2, 0.9 * (allowed / error) ** (1.0 / 6.0)))
 
 
 @njit(error_model="numpy", cache=True)
-def integrate_row(u_values, order, lam, eps, kappa, y0, L, out):
-    """Integrate y = ln P from u = 0 through u_values[order[0]] <= u_values[order[1]] <= ...
+def integrate_row(u_values, order, lam, eps, kappa, y_hi, y_lo, l_hi, l_lo, out):
+    \"\"\"Integrate y = ln P from u = 0 through u_values[order[0]] <= u_values[order[1]] <= ...
 
-    Writes the mapping w at each requested u into out (same index) and returns a status code.
-    """
-    f0, j0 = log_p_rhs(0.0, y0, lam, eps, kappa, L)
+    y(0) = y_hi + y_lo and L = ln(P0 Q0) = l_hi + l_lo. Writes the mapping w at each requested u
+    into out (same index) and returns a status code.
+    \"\"\"
+    f0, j0 = rhs_at(0.0, y_hi, y_lo, 0.0, lam, eps, kappa, l_hi, l_lo)
     h = 1e-2 / max(abs(f0), abs(j0), 1e-300)
     u = 0.0
-    y = y0
     taken = 0
     for index in order:
         target = u_values[index]
@@ -259,37 +321,41 @@ def integrate_row(u_values, order, lam, eps, kappa, y0, L, out):
             taken += 1
             last = h >= target - u
             step = target - u if last else h
-            ok, y_new, error = advance(u, y, step, lam, eps, kappa, L)
-            allowed = TOLERANCE + 1e-15 * abs(y)
+            ok, n_hi, n_lo, error, allowed = advance(u, y_hi, y_lo, step, lam, eps, kappa, l_hi, l_lo)
             if ok and error <= allowed:
                 u = target if last else u + step
-                y = y_new
-                factor = 4.0 if error == 0.0 else min(4.0, max(0.2, 0.9 * (allowed / error) ** (1.0 / 6.0)))
+                y_hi = n_hi
+                y_lo = n_lo
+                factor = step_factor(error, allowed)
                 h = max(h, step * factor) if last and factor >= 1.0 else step * factor
             else:
-                h = step * (0.25 if not ok else max(0.2, 0.9 * (allowed / error) ** (1.0 / 6.0)))
+                h = step * (0.25 if not ok else step_factor(error, allowed))
                 if u + h == u:
                     return STATUS_STEP_UNDERFLOW
-        out[index] = log_p_mapping(u, y, kappa, L)
+        P, Q = pq_at(u, y_hi, y_lo, 0.0, kappa, l_hi, l_lo)
+        out[index] = mapping(P, Q)
     return STATUS_OK
 
 
 @njit(error_model="numpy", cache=True)
 def trajectory_row(t, lam, eps, kappa, tau, w1, w2, out):
-    """w(t) of one mode at the times t (any order); closed form on w1 = +-w2, else integration."""
+    \"\"\"w(t) of one mode at the times t (any order); closed form on w1 = +-w2, else integration.\"\"\"
     if w1 == w2 or w1 == -w2:
         P0, Q0 = squares(w1, w2)
         for j in range(t.shape[0]):
             out[j] = balanced(t[j], tau, lam, eps, kappa, P0, Q0)
         return STATUS_OK
-    y0, L = log_start(w1, w2)
+    p_hi, p_lo = log_abs(w1 + w2)
+    q_hi, q_lo = log_abs(w2 - w1)
+    l_hi, l_err = two_sum(2.0 * p_hi, 2.0 * q_hi)
     order = np.argsort(t) if t.shape[0] > 1 else np.zeros(1, dtype=np.int64)
-    return integrate_row(t / tau, order, lam, eps, kappa, y0, L, out)
+    return integrate_row(t / tau, order, lam, eps, kappa, 2.0 * p_hi, 2.0 * p_lo,
+                         l_hi, l_err + 2.0 * (p_lo + q_lo), out)
 
 
 @njit(parallel=True, error_model="numpy", cache=True)
 def trajectory_rows(t, lam, eps, kappa, tau, w1, w2, out, status):
-    """Rows of t (2-D) are the times of one mode each; status[i] is row i's status code."""
+    \"\"\"Rows of t (2-D) are the times of one mode each; status[i] is row i's status code.\"\"\"
     for i in prange(t.shape[0]):
         status[i] = trajectory_row(t[i], lam[i], eps[i], kappa[i], tau[i], w1[i], w2[i], out[i])
 '''
@@ -331,23 +397,31 @@ def ode_spec() -> OdeModuleSpec:
 
     rate_p, rate_q = (r.subs(to_kernel) for r in (wdf.RATE_P, wdf.RATE_Q))
     rhs = wdf.LOG_P_RHS.subs(to_kernel)
+    P, Q = sp.symbols("P Q", positive=True)
+    decay = sp.expand_log(sp.log(wdf.PRODUCT / (wdf.P0 * wdf.Q0)), force=True).subs(t, wdf.u * tau)
+    exponentials = {sp.exp(wdf.y): P, sp.exp(wdf.L + decay - wdf.y): Q}
+
+    def in_pq(expr: sp.Expr) -> sp.Expr:
+        """``expr`` with ``e^y → P`` and ``e^(L − 4κu − y) → Q``; no ``y``, ``L`` or ``u`` may remain."""
+        result = expr.xreplace(exponentials)
+        if result.free_symbols & {wdf.y, wdf.L, wdf.u}:
+            raise ValueError(f"cannot write {expr} in terms of P and Q")
+        return result
+
     functions = (
         GeneratedFunction("squares", (("w1", w1), ("w2", w2)),
                           (("P0", (w1 + w2) ** 2), ("Q0", (w2 - w1) ** 2)), ("P0", "Q0")),
         GeneratedFunction(
             "balanced", (("t", t), ("tau", tau), *modes, ("P0", P0), ("Q0", Q0)),
             (("w", (bernoulli(P0, rate_p) - bernoulli(Q0, rate_q)) / 4),), ("w",)),
-        GeneratedFunction("log_start", (("w1", w1), ("w2", w2)),
-                          (("y0", wdf.LOG_P0), ("L", wdf.LOG_PRODUCT0)), ("y0", "L")),
-        GeneratedFunction(
-            "log_p_rhs", (("u", wdf.u), ("y", wdf.y), *modes, ("L", wdf.L)),
-            (("f", rhs), ("jacobian", sp.diff(rhs, wdf.y))), ("f", "jacobian")),
-        GeneratedFunction("log_p_mapping", (("u", wdf.u), ("y", wdf.y), ("kappa", kappa), ("L", wdf.L)),
-                          (("w", wdf.LOG_P_MAPPING.subs(to_kernel)),), ("w",)),
+        GeneratedFunction("log_decay", (("u", wdf.u), ("kappa", kappa)), (("decay", decay),), ("decay",)),
+        GeneratedFunction("log_p_rhs", (("P", P), ("Q", Q), *modes),
+                          (("f", in_pq(rhs)), ("jacobian", in_pq(sp.diff(rhs, wdf.y)))), ("f", "jacobian")),
+        GeneratedFunction("mapping", (("P", P), ("Q", Q)), (("w", in_pq(wdf.LOG_P_MAPPING)),), ("w",)),
     )
     claims = ("wdf.kernel_growth", "wdf.kernel_decay", "wdf.kernel_critical", "wdf.kernel_origin",
-              "wdf.balanced_p_line", "wdf.balanced_q_line", "wdf.log_p_flow", "wdf.log_p_mapping",
-              "wdf.log_initial")
+              "wdf.balanced_p_line", "wdf.balanced_q_line", "wdf.product_solution", "wdf.log_p_flow",
+              "wdf.log_p_mapping")
     return OdeModuleSpec("mode_trajectory", claims, functions, ODE_TEMPLATE)
 
 

@@ -28,7 +28,8 @@ def kernel_specs() -> dict[str, KernelSpec]:
         ),
         KernelSpec(
             name="time_to_fraction",
-            claims=("stable.time_kernel_form", "stable.time_to_target", "stable.target_P", "stable.p_solves"),
+            claims=("stable.time_kernel_form", "stable.time_log1p", "stable.time_to_target", "stable.target_P",
+                    "stable.p_solves"),
             row_args=(("fraction", stable_forms.fraction), *MODE_ARGS),
             row=stable_forms.TIME_ROW,
             output=stable_forms.TIME_TO_FRACTION,
