@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 
 from symdae import __version__
+from symdae.data.cli import add_data_commands
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kernels.add_argument("--clear", action="store_true", help="empty the kernel cache")
     kernels.set_defaults(handler=_kernels)
+
+    add_data_commands(commands)
     return parser
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -34,3 +35,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "gpu" in item.keywords:
                 item.add_marker(skip)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--data-root", default=None, metavar="DIR",
+        help="data root for tests marked `data` (default: $SYMDAE_DATA_ROOT, else ../shared/data beside the checkout)",
+    )
+
+
+def _find_data_root(config: pytest.Config) -> Path | None:
+    """``--data-root``, else ``$SYMDAE_DATA_ROOT``, else the ``shared/data`` folder next to the repository."""
+    configured = config.getoption("--data-root") or os.environ.get("SYMDAE_DATA_ROOT")
+    if configured:
+        return Path(configured).expanduser()
+    beside = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return beside if beside.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def data_root(pytestconfig: pytest.Config) -> Path:
+    """The data root holding the real datasets (tests using it are marked `data`)."""
+    root = _find_data_root(pytestconfig)
+    if root is None or not root.is_dir():
+        pytest.skip("no data root: pass --data-root DIR or set SYMDAE_DATA_ROOT")
+    return root
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("data") is not None:
+        root = _find_data_root(item.config)
+        if root is None or not root.is_dir():
+            pytest.skip(f"needs the real datasets: pass --data-root DIR or set SYMDAE_DATA_ROOT (got {root})")

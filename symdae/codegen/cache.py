@@ -20,33 +20,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from symdae._io import write_atomic
+from symdae._io import cache_dir, write_atomic
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-def cache_dir() -> Path:
-    """The cache folder (created, and checked writable)."""
-    configured = os.environ.get("SYMDAE_CACHE_DIR")
-    if configured:
-        root = Path(configured).expanduser()
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = (Path(xdg) if xdg else Path.home() / ".cache") / "symdae"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ValueError(f"SYMDAE_CACHE_DIR {root} cannot be created: {err}") from err
-    if not os.access(root, os.W_OK):
-        raise ValueError(f"SYMDAE_CACHE_DIR {root} must be a writable directory")
-    return root
 
 
 def kernels_dir() -> Path:

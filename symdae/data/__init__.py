@@ -1,0 +1,58 @@
+"""Datasets of the paper (MNIST, CIFAR-10): finding, verifying, reading, preprocessing, spectra.
+
+- :func:`load` reads the first N images of a split from a data root
+  (:mod:`symdae.data.roots`), checking every file's checksum
+  (:mod:`symdae.data.checksums`) and reporting its provenance: ``exact``
+  official data or an approximation such as ``cifar10-jpeg-approx``.
+- Readers of the official formats: MNIST IDX (:mod:`symdae.data.idx`),
+  CIFAR-10 binary and python batches (:mod:`symdae.data.cifar`, the latter
+  through a restricted unpickler that cannot run code).
+- :func:`preprocess` builds X (N x D): pixels / 255, flattened, uncentred by
+  default (the paper's setting).
+- :func:`spectrum` gives the eigendecomposition of Σ = XᵀX (a sum over rows),
+  cached on disk.
+- :func:`download` fetches the official files, resumably and verified.
+"""
+
+from symdae.data.checksums import Digests, FileCheck, check_file
+from symdae.data.cifar import RestrictedUnpickler, read_cifar_bin, read_cifar_py, safe_unpickle
+from symdae.data.datasets import SPLITS, Dataset, load
+from symdae.data.downloads import DownloadError, download, fetch
+from symdae.data.idx import read_idx
+from symdae.data.preprocessing import TRANSFORMS, Preprocessor, flatten, preprocess
+from symdae.data.registry import DATASETS, SOURCES, Source
+from symdae.data.roots import DATA_ROOT_ENV, Location, locate, resolve_root, survey
+from symdae.data.spectra import Spectrum, gram_matrix, psd_eigh, spectrum
+
+__all__ = [
+    "DATASETS",
+    "DATA_ROOT_ENV",
+    "SOURCES",
+    "SPLITS",
+    "TRANSFORMS",
+    "Dataset",
+    "Digests",
+    "DownloadError",
+    "FileCheck",
+    "Location",
+    "Preprocessor",
+    "RestrictedUnpickler",
+    "Source",
+    "Spectrum",
+    "check_file",
+    "download",
+    "fetch",
+    "flatten",
+    "gram_matrix",
+    "load",
+    "locate",
+    "preprocess",
+    "psd_eigh",
+    "read_cifar_bin",
+    "read_cifar_py",
+    "read_idx",
+    "resolve_root",
+    "safe_unpickle",
+    "spectrum",
+    "survey",
+]
