@@ -1,0 +1,251 @@
+"""Full-batch gradient descent on the linear autoencoder (AE, WDAE, DAE), on CPU or CUDA."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike, NDArray
+
+from symdae.torch._checkpoint import Checkpoint, generator_state, set_generator_state
+from symdae.torch._data import TrainingData
+from symdae.torch._device import DTYPES, generator, readonly_tensor, resolve_device
+from symdae.torch._init import aligned_weights, random_rotation, random_weights
+from symdae.torch._linear_config import LinearConfig
+from symdae.torch._noise import NoiseSampler
+from symdae.torch._records import RECORD_FIELDS, Records, Statistics, initial_summary, record_epochs
+from symdae.torch._steps import DataStep, SufficientStep
+
+FloatArray = NDArray[np.float64]
+Progress = Callable[[int, int], None]
+_KIND = "linear"
+
+
+@dataclass(frozen=True, eq=False)
+class LinearRun:
+    """The records of a linear run (see :class:`LinearConfig` for the conventions).
+
+    Attributes:
+        config: the configuration that produced it.
+        epochs: ``(T,)`` record epochs: ``0, every, 2·every, …, config.epochs``.
+        mapping: ``(T, D)`` per-direction mapping ``diag(Vᵀ W2W1 V)``.
+        loss: ``(T,)`` the objective (for sampled noise its expectation, Eq. 1).
+        reconstruction: ``(T,)`` clean ``1/(2N) Σ_i ||x_i − W2W1x_i||²``.
+        norms: ``(T, 2)`` ``||W1||_F`` and ``||W2||_F``.
+        u0, P0, Q0: ``(D,)`` each direction's initial hidden-space summary, with
+            ``a_j = W1 v_j`` and ``b_j = W2ᵀ v_j``: ``u0 = a_jᵀb_j`` (the initial
+            mapping), ``P0 = |a_j + b_j|²``, ``Q0 = |a_j − b_j|²``. An isolated
+            direction is exactly the scalar mode with ``(w1 + w2)² = P0`` and
+            ``(w2 − w1)² = Q0`` (``symdae.derivations.reduction``).
+        w1, w2: final weights ``W1`` (H × D) and ``W2`` (D × H), float64.
+        device: the device it ran on.
+        wall_time: seconds of training (summed over resumed sessions).
+    """
+
+    config: LinearConfig
+    epochs: NDArray[np.int64]
+    mapping: FloatArray
+    loss: FloatArray
+    reconstruction: FloatArray
+    norms: FloatArray
+    u0: FloatArray
+    P0: FloatArray
+    Q0: FloatArray
+    w1: FloatArray
+    w2: FloatArray
+    device: str
+    wall_time: float
+
+    def mode_initial_weights(self) -> tuple[FloatArray, FloatArray]:
+        """Effective scalar-mode start ``(w1_0, w2_0)`` per direction, from ``(P0, Q0)``.
+
+        ``w1_0 = (√P0 − √Q0)/2``, ``w2_0 = (√P0 + √Q0)/2``, so that
+        ``w1_0 w2_0 = u0`` and ``w1_0² + w2_0² = |a_j|² + |b_j|²``.
+        """
+        plus, minus = np.sqrt(self.P0), np.sqrt(self.Q0)
+        return (plus - minus) / 2, (plus + minus) / 2
+
+
+def train_linear(
+    data: TrainingData,
+    config: LinearConfig,
+    *,
+    init: tuple[ArrayLike, ArrayLike] | None = None,
+    progress: Progress | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    checkpoint_every: int = 1000,
+    resume: bool = False,
+) -> LinearRun:
+    """Train the linear autoencoder by full-batch gradient descent, one step per epoch.
+
+    Args:
+        data: N, the spectrum of ``Σ = XᵀX`` and (for the data space and
+            sampled noise) the rows.
+        config: the run (model, learning rate, space, device, …).
+        init: explicit initial ``(W1, W2)`` of shapes (H × D, D × H) instead of
+            the random or aligned initialisation of ``config``.
+        progress: called as ``progress(epochs_done, epochs)`` once before
+            the first step and after every step (e.g. to drive a progress
+            bar); an exception raised there stops training.
+        checkpoint: file to save the state to every ``checkpoint_every``
+            epochs and at the end (atomically).
+        resume: continue from ``checkpoint`` when it exists (it must come
+            from the same configuration and data); start afresh when not.
+
+    Returns:
+        The records, the initial per-direction summary and the final weights.
+    """
+    if not isinstance(data, TrainingData):
+        raise ValueError(f"data must be a TrainingData; got {type(data).__name__}")
+    if not isinstance(config, LinearConfig):
+        raise ValueError(f"config must be a LinearConfig; got {type(config).__name__}")
+    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int) or checkpoint_every < 1:
+        raise ValueError(f"checkpoint_every must be an integer >= 1; got {checkpoint_every!r}")
+    if resume and checkpoint is None:
+        raise ValueError("resume needs a checkpoint file")
+    space = config.resolved_space
+    if space == "data" and data.samples is None:
+        raise ValueError("data.samples must hold the rows for space 'data' and for sampled noise")
+    if init is not None and config.aligned:
+        raise ValueError("init: give explicit initial weights or aligned=True, not both")
+    start_weights = None if init is None else _checked_init(init, config.hidden, data.dim)
+    device = resolve_device(config.device)
+    with torch.no_grad():
+        return _Trainer(data, config, device).run(start_weights, progress, checkpoint, checkpoint_every, resume)
+
+
+class _Trainer:
+    """The state of one linear run: weights in the working space, generator, records."""
+
+    def __init__(self, data: TrainingData, config: LinearConfig, device: torch.device) -> None:
+        self.data, self.config, self.device = data, config, device
+        self.space = config.resolved_space
+        self.dtype = DTYPES[config.dtype]
+        self.vecs = readonly_tensor(data.eigenvectors, device, torch.float64)
+        self.gen = generator(device, config.seed) if config.sampled else None
+        self.stats = Statistics.build(data.eigenvalues, data.n_samples, config.noise_var, config.weight_decay, device)
+        self.records = Records.empty(record_epochs(config.epochs, config.every), data.dim)
+
+    def _working(self, w1: FloatArray, w2: FloatArray) -> tuple[torch.Tensor, torch.Tensor]:
+        """Original-basis float64 weights to the working space and dtype."""
+        a = torch.tensor(w1, dtype=torch.float64, device=self.device)  # a copy: training updates it in place
+        b = torch.tensor(w2, dtype=torch.float64, device=self.device)
+        if self.space == "eigen":
+            a, b = a @ self.vecs, self.vecs.T @ b
+        return a.to(self.dtype), b.to(self.dtype)
+
+    def _rotated(self, w1: torch.Tensor, w2: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Working weights to ``(W̄1, W̄2)`` in float64."""
+        a, b = w1.to(torch.float64), w2.to(torch.float64)
+        if self.space == "eigen":
+            return a, b
+        return a @ self.vecs, self.vecs.T @ b
+
+    def _step(self) -> SufficientStep | DataStep:
+        config, data = self.config, self.data
+        if self.space == "eigen":
+            scaled = torch.as_tensor(data.eigenvalues / data.n_samples, dtype=self.dtype, device=self.device)
+            return SufficientStep(scaled, config.noise_var, config.weight_decay)
+        if self.space == "covariance":
+            sigma = torch.as_tensor(data.covariance() / data.n_samples, dtype=self.dtype, device=self.device)
+            return SufficientStep(sigma, config.noise_var, config.weight_decay)
+        assert data.samples is not None
+        x = readonly_tensor(data.samples, self.device, self.dtype)
+        if self.gen is None:
+            return DataStep(x, config.noise_var, config.weight_decay)
+        sampler = NoiseSampler(config.noise, config.noise_var, x, self.gen)
+        return DataStep(x, 0.0, config.weight_decay, sampler)
+
+    def _initial(self, start_weights: tuple[FloatArray, FloatArray] | None) -> tuple[FloatArray, FloatArray]:
+        config, data = self.config, self.data
+        if start_weights is not None:
+            return start_weights
+        if config.aligned:
+            rank = min(config.hidden, data.dim)
+            diag = np.full(rank, config.init_std)
+            rotation = random_rotation(config.seed, config.hidden)
+            return aligned_weights(data.eigenvectors, diag, diag, rotation)
+        return random_weights(config.seed, config.hidden, data.dim, config.init_std)
+
+    def _original(self, w1: torch.Tensor, w2: torch.Tensor) -> tuple[FloatArray, FloatArray]:
+        """Working weights to ``(W1, W2)`` in the original basis, float64 NumPy."""
+        a, b = w1.to(torch.float64), w2.to(torch.float64)
+        if self.space == "eigen":
+            a, b = a @ self.vecs.T, self.vecs @ b
+        return a.cpu().numpy(), b.cpu().numpy()
+
+    def run(
+        self,
+        start_weights: tuple[FloatArray, FloatArray] | None,
+        progress: Progress | None,
+        checkpoint: str | os.PathLike[str] | None,
+        checkpoint_every: int,
+        resume: bool,
+    ) -> LinearRun:
+        config, records = self.config, self.records
+        saved = Checkpoint.load(checkpoint) if resume and checkpoint and Path(checkpoint).exists() else None
+        if saved is None:
+            w1, w2 = self._working(*self._initial(start_weights))
+            rotated = self._rotated(w1, w2)
+            u0, p0, q0 = initial_summary(*rotated)
+            records.append(*rotated, self.stats)
+            epoch, previous_time = 0, 0.0
+        else:
+            saved.check_matches(_KIND, asdict(config), self.data.n_samples, self.data.eigenvalues, self.device,
+                                self.gen is not None)
+            arrays = saved.arrays
+            w1 = torch.as_tensor(arrays["w1"], device=self.device)
+            w2 = torch.as_tensor(arrays["w2"], device=self.device)
+            set_generator_state(self.gen, arrays["rng_state"])
+            records.restore({name: arrays[name] for name in RECORD_FIELDS})
+            u0, p0, q0 = arrays["u0"], arrays["P0"], arrays["Q0"]
+            epoch, previous_time = saved.epoch, saved.wall_time
+        step = self._step()
+        started = time.perf_counter()
+
+        def save(path: str | os.PathLike[str]) -> None:
+            arrays = {"w1": w1.cpu().numpy(), "w2": w2.cpu().numpy(), "rng_state": generator_state(self.gen),
+                      "eigenvalues": self.data.eigenvalues, "u0": u0, "P0": p0, "Q0": q0, **records.arrays()}
+            Checkpoint(_KIND, asdict(config), epoch, self.data.n_samples, self.device.type,
+                       previous_time + time.perf_counter() - started, arrays).save(path)
+
+        if progress is not None:
+            progress(epoch, config.epochs)
+        while epoch < config.epochs:
+            g1, g2 = step.gradients(w1, w2)
+            w1.sub_(g1, alpha=config.lr)
+            w2.sub_(g2, alpha=config.lr)
+            epoch += 1
+            if epoch == records.epochs[records.count]:
+                records.append(*self._rotated(w1, w2), self.stats)
+            if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
+                save(checkpoint)
+            if progress is not None:
+                progress(epoch, config.epochs)
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        wall_time = previous_time + time.perf_counter() - started
+        w1_final, w2_final = self._original(w1, w2)
+        return LinearRun(
+            config=config, epochs=records.epochs.copy(), mapping=records.mapping.copy(), loss=records.loss.copy(),
+            reconstruction=records.reconstruction.copy(), norms=records.norms.copy(), u0=u0, P0=p0, Q0=q0,
+            w1=w1_final, w2=w2_final, device=str(self.device), wall_time=wall_time,
+        )
+
+
+def _checked_init(init: tuple[ArrayLike, ArrayLike], hidden: int, dim: int) -> tuple[FloatArray, FloatArray]:
+    try:
+        w1, w2 = (np.asarray(w, dtype=np.float64) for w in init)
+    except (TypeError, ValueError) as err:
+        raise ValueError("init must be a pair (W1, W2) of real arrays") from err
+    for name, w, shape in (("W1", w1, (hidden, dim)), ("W2", w2, (dim, hidden))):
+        if w.shape != shape:
+            raise ValueError(f"init: {name} must have shape {shape} (hidden = {hidden}, D = {dim}); got {w.shape}")
+        if not np.isfinite(w).all():
+            raise ValueError(f"init: {name} must be finite")
+    return w1, w2
