@@ -18,4 +18,5 @@ MODULES = (
     "reduction",
     "stable_forms",
     "closed_forms",
+    "weight_decay_forms",
 )

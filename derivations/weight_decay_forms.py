@@ -30,6 +30,14 @@ In the coordinates ``P = (w1 + w2)²``, ``Q = (w2 − w1)²`` of
    :data:`LOG_P_MAPPING`: in ``ln P`` a relative error in ``P`` is an absolute
    one in ``y``, so weights of any magnitude (down to 1e-150) are integrated
    alike, and ``P, Q > 0`` hold by construction.
+3. **Why an integrator.** ``P`` obeys the Riccati equation
+   ``dP/du = 2mP − (k/2)P² + (k/2)c0² e^{−4κu}`` (``m = λ − κ``), which the
+   substitution ``z = (kc0/(4κ)) e^{−2κu}`` linearises to the modified Bessel
+   equation of order ``ν = |m|/(2κ)``: ``P = (2m − 4κ zψ'(z)/ψ(z))/k`` with
+   ``ψ = A I_ν(z) + B K_ν(z)`` (claim ``wdf.bessel_solution``). That closed
+   form needs Bessel functions of arbitrary real order (``ν`` up to ~1e12)
+   and argument, evaluated without cancellation -- the tests evaluate it with
+   mpmath as an independent reference, the kernel integrates instead.
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ from sympy.codegen.cfunctions import expm1
 from symdae.checking import Claim, Equality, Interval, Limit, steps
 from symdae.derivations.stable_forms import P, P0, Q, Q0, k
 from symdae.derivations.weight_decay import LOGISTIC_MODE
-from symdae.symbols import eps, kappa, lam, t, tau, w0, w1, w2
+from symdae.symbols import eps, kappa, lam, t, tau, w0
 
 # --- the Bernoulli equation τX' = 2mX − (k/2)X² of the balanced lines -----------------------
 X0 = sp.Symbol("X0", positive=True)
@@ -96,10 +104,33 @@ LOG_P_RHS = 2 * (lam - kappa) - k / 2 * (sp.exp(y) - _Q_OF_Y)
 """``dy/du`` for ``y = ln P``, ``u = t/τ``, ``L = ln(P0Q0)``."""
 LOG_P_MAPPING = (sp.exp(y) - _Q_OF_Y) / 4
 """The mapping ``w = (P − Q)/4`` in terms of ``y``."""
-LOG_P0 = 2 * sp.log(sp.Abs(w1 + w2))
-"""``y(0) = ln P0 = 2 ln|w1 + w2|`` (not squared first: ``P0`` underflows for weights below 1e-154)."""
-LOG_PRODUCT0 = LOG_P0 + 2 * sp.log(sp.Abs(w2 - w1))
-"""``L = ln(P0Q0)``."""
+
+# --- the Riccati equation of P and its Bessel linearisation -----------------------------------
+z = sp.Symbol("z", positive=True)  # z = (k c0/(4κ)) e^{−2κu}
+c0_ = sp.Symbol("c0", positive=True)
+kappa_p = sp.Symbol("kappa", positive=True)  # κ > 0 here (the substitution divides by κ)
+psi = sp.Function("psi")
+
+
+def riccati_rhs(x: sp.Expr, decay: sp.Expr) -> sp.Expr:
+    """``dP/du = 2mP − (k/2)P² + (k/2)c0² e^{−4κu}`` with ``e^{−4κu} = decay``."""
+    return 2 * m * x - k / 2 * x**2 + k / 2 * c0_**2 * decay
+
+
+BESSEL_BETA = k * c0_ / (4 * kappa_p)
+"""``β = kc0/(4κ)``: ``z = β e^{−2κu}``."""
+BESSEL_ORDER = sp.Abs(m) / (2 * kappa_p)
+"""``ν = |m|/(2κ)`` (the Bessel equation depends on ``ν²`` only)."""
+A_b, B_b = sp.symbols("A B", positive=True)
+PSI_BESSEL = A_b * sp.besseli(BESSEL_ORDER, z) + B_b * sp.besselk(BESSEL_ORDER, z)
+"""``ψ = A I_ν(z) + B K_ν(z)``: every solution of the modified Bessel equation of order ``ν``."""
+P_BESSEL = (2 * m - 4 * kappa_p * z * sp.Derivative(PSI_BESSEL, z) / PSI_BESSEL) / k
+"""``P = (2m − 4κ zψ'/ψ)/k``; ``A/B`` is fixed by ``P(0) = P0`` at ``z = β``."""
+_GENERAL_PSI = steps.subs({PSI_BESSEL: psi(z)}, "ψ = A I_ν + B K_ν → any solution ψ(z) of the Bessel equation")
+_BESSEL_PSI2 = steps.subs(
+    {psi(z).diff(z, 2): ((z**2 + m**2 / (4 * kappa_p**2)) * psi(z) - z * psi(z).diff(z)) / z**2},
+    "ψ'' = ((z² + ν²)ψ − zψ')/z² (the Bessel equation)",
+)
 
 _RATES = {a: Interval(1e-3, 1e3, log=True), k: Interval(1e-3, 1e3, log=True),
           X0: Interval(1e-4, 1e2, log=True), t: Interval(0.0, 20.0), tau: Interval(0.1, 10.0, log=True)}
@@ -255,12 +286,31 @@ CLAIMS = [
         domain={u: Interval(0.0, 20.0), y: Interval(-30.0, 5.0)},
     ),
     Claim(
-        id="wdf.log_initial",
+        id="wdf.riccati",
         paper_ref="Supp. C, stable form",
-        title="the integrator starts from y(0) = 2 ln|w1 + w2| = ln P0 and L = y(0) + 2 ln|w2 − w1| = ln(P0Q0)",
-        relation=Equality(sp.Matrix([sp.exp(LOG_P0), sp.exp(LOG_PRODUCT0)]),
-                          sp.Matrix([(w1 + w2) ** 2, (w1 + w2) ** 2 * (w2 - w1) ** 2])),
+        title="with Q = c0² e^{−4κu}/P, P obeys the Riccati equation dP/du = 2mP − (k/2)P² + (k/2)c0² e^{−4κu}, "
+              "m = λ − κ",
+        relation=Equality(
+            _P_FLOW.subs(Q, c0_**2 * sp.exp(-4 * kappa * u) / P),
+            riccati_rhs(P, sp.exp(-4 * kappa * u)).subs(m, RATE_P),
+        ),
         strategy=(steps.expand,),
-        depends=("stable.pq_coordinates",),
+        depends=("wdf.product_solution", "stable.pq_flow"),
+    ),
+    Claim(
+        id="wdf.bessel_solution",
+        paper_ref="Supp. C, stable form",
+        title="z = (kc0/(4κ))e^{−2κu} (so d/du = −2κz d/dz) linearises it: P = (2m − 4κzψ'/ψ)/k solves it "
+              "for ψ = A I_ν(z) + B K_ν(z), ν = |m|/(2κ): any solution of z²ψ'' + zψ' − (z² + ν²)ψ = 0",
+        relation=Equality(
+            -2 * kappa_p * z * sp.Derivative(P_BESSEL, z),
+            riccati_rhs(P_BESSEL, (z / BESSEL_BETA) ** 2).subs(kappa, kappa_p),
+        ),
+        strategy=(_GENERAL_PSI, steps.doit, _BESSEL_PSI2, steps.cancel),
+        depends=("wdf.riccati",),
+        domain={z: Interval(0.1, 10.0, log=True), m: Interval(-5.0, 5.0), kappa_p: Interval(0.1, 5.0, log=True),
+                k: Interval(0.1, 10.0, log=True), c0_: Interval(0.1, 5.0, log=True),
+                A_b: Interval(0.1, 2.0, log=True), B_b: Interval(0.1, 2.0, log=True)},
+        use_equals=False,
     ),
 ]

@@ -10,9 +10,14 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from symdae import __version__
 from symdae.data.cli import add_data_commands
+
+if TYPE_CHECKING:
+    from symdae.experiments import Experiment
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -65,6 +70,72 @@ def _kernels(args: argparse.Namespace) -> int:
     return 0
 
 
+def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
+    from symdae.paper import dataset_defaults
+
+    settings: dict[str, object] = dataset_defaults(args.dataset)
+    names = ("dataset", "data_root", "samples", "epochs", "lr", "hidden", "model", "noise_var", "noise",
+             "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions")
+    settings.update({name: getattr(args, name) for name in names if getattr(args, name, None) is not None})
+    return settings
+
+
+def _run_experiments(runs: list[tuple[Experiment, Path]], args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from symdae.experiments import run
+
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    for experiment, out in runs:
+        label = f"{experiment.dataset} {experiment.kind} {experiment.model}"
+        with tqdm(total=experiment.epochs, desc=label, unit="epoch", disable=args.quiet) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            record = run(experiment, out, progress=progress, resume=args.resume)
+        print(f"wrote {out / 'result.npz'} and {out / 'result.json'} "
+              f"({record['wall_time_s']:.1f} s, data: {record['data']['nature']})")
+        for direction, errors in record["agreement"]["figure5_directions"].items():
+            print(f"  direction {direction:>2}: max |measured − theory| continuous {errors['continuous']:.4f}, "
+                  f"discrete {errors['discrete']:.4f}; final {errors['final_measured']:.4f}")
+    return 0
+
+
+def _experiment(args: argparse.Namespace) -> int:
+    from symdae.experiments import Experiment
+    from symdae.paper import paper_experiments
+
+    try:
+        if args.kind == "paper":
+            runs = [(exp, Path(args.out) / name) for name, exp in paper_experiments(
+                args.figure, data_root=args.data_root, device=args.device, datasets=args.datasets)]
+        else:
+            runs = [(Experiment(kind=args.kind, **_experiment_settings(args)), Path(args.out))]  # type: ignore[arg-type]
+        return _run_experiments(runs, args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"symdae experiment: {err}", file=sys.stderr)
+        return 2
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from symdae.prediction import predict_dataset
+
+    try:
+        table = predict_dataset(args.dataset, args.samples, args.lr, noise_var=args.noise_var,
+                                weight_decay=args.weight_decay, hidden=args.hidden, init_std=args.init_std,
+                                data_root=args.data_root, top=args.top)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"symdae predict: {err}", file=sys.stderr)
+        return 2
+    print(table)
+    return 0
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -103,7 +174,63 @@ def build_parser() -> argparse.ArgumentParser:
     kernels.set_defaults(handler=_kernels)
 
     add_data_commands(commands)
+    _add_experiment_commands(commands)
     return parser
+
+
+def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    experiment = commands.add_parser(
+        "experiment",
+        help="train on MNIST / CIFAR-10 and compare with the theory (needs torch)",
+        description="Train a linear or nonlinear autoencoder on real data and compare its per-direction "
+        "mapping with the theory; writes OUT/result.npz and OUT/result.json atomically.",
+    )
+    experiment.add_argument("kind", choices=["linear", "nonlinear", "paper"])
+    experiment.add_argument("--figure", type=int, choices=[5, 6, 7], help="with 'paper': which figure's runs")
+    experiment.add_argument("--datasets", default="mnist,cifar10", help="with 'paper': comma-separated datasets")
+    experiment.add_argument("--dataset", choices=["mnist", "cifar10"], default="mnist")
+    experiment.add_argument("--data-root", metavar="DIR", help="dataset folder or a parent of it "
+                            "(default: $SYMDAE_DATA_ROOT)")
+    experiment.add_argument("--samples", type=int, help="the first N training images (paper: 50000 / 30000)")
+    experiment.add_argument("--epochs", type=int)
+    experiment.add_argument("--lr", type=float, help="learning rate α")
+    experiment.add_argument("--hidden", type=int, help="hidden units H")
+    experiment.add_argument("--model", choices=["ae", "dae", "wdae"], default="ae")
+    experiment.add_argument("--noise-var", type=float, help="input-noise variance s² (DAE)")
+    experiment.add_argument("--noise", choices=["gaussian", "laplace"])
+    experiment.add_argument("--noise-mode", choices=["marginal", "sampled"],
+                            help="marginalised (Eq. 1) or fresh noise every epoch")
+    experiment.add_argument("--weight-decay", type=float, help="weight decay γ (WDAE)")
+    experiment.add_argument("--activation", choices=["relu", "tanh"], help="nonlinear runs")
+    experiment.add_argument("--every", type=int, help="record every K epochs")
+    experiment.add_argument("--directions", type=int, help="keep the first K directions in the results")
+    experiment.add_argument("--init-std", type=float, help="std of the random initial weights")
+    experiment.add_argument("--seed", type=int)
+    experiment.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    experiment.add_argument("--dtype", choices=["float32", "float64"])
+    experiment.add_argument("--threads", type=int, default=1,
+                            help="torch CPU threads (default 1: fastest for the eigenbasis path on 2 shared cores)")
+    experiment.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    experiment.add_argument("--quiet", action="store_true", help="no progress bar")
+    experiment.add_argument("--out", metavar="DIR", required=True)
+    experiment.set_defaults(handler=_experiment)
+
+    predict = commands.add_parser(
+        "predict",
+        help="per-direction predictions from a dataset's spectrum alone",
+        description="Fixed points, epochs to 50%% / 90%% of them, optimal learning rates and the equivalent "
+        "weight decay for every direction of a dataset's spectrum, without training.",
+    )
+    predict.add_argument("--dataset", choices=["mnist", "cifar10"], required=True)
+    predict.add_argument("--data-root", metavar="DIR")
+    predict.add_argument("--samples", type=int, required=True, help="N")
+    predict.add_argument("--lr", type=float, required=True, help="learning rate α")
+    predict.add_argument("--noise-var", type=float, default=0.0, help="s² (ε = N s²)")
+    predict.add_argument("--weight-decay", type=float, default=0.0, help="γ (κ = Nγ)")
+    predict.add_argument("--hidden", type=int, default=256, help="H, for the typical random start")
+    predict.add_argument("--init-std", type=float, default=1e-4, help="std of the random initial weights")
+    predict.add_argument("--top", type=int, default=32, help="show the first K directions")
+    predict.set_defaults(handler=_predict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

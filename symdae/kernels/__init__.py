@@ -20,12 +20,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from symdae.kernels._arguments import checked, evaluate, result
+from symdae.kernels._ode import IntegrationError, gd_iterates, mode_trajectory
 
 __all__ = [
+    "IntegrationError",
     "crossing_time",
     "dae_trajectory",
     "equivalent_weight_decay",
     "fixed_point",
+    "gd_iterates",
+    "mode_trajectory",
     "optimal_learning_rate",
     "time_to_fraction",
 ]
