@@ -46,7 +46,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
 from symdae.checking import Claim, Equality, Interval, Limit, steps
-from symdae.derivations.stable_forms import P, P0, Q, Q0, k
+from symdae.derivations.stable_forms import P0, Q0, P, Q, k
 from symdae.derivations.weight_decay import LOGISTIC_MODE
 from symdae.symbols import eps, kappa, lam, t, tau, w0
 

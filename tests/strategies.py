@@ -47,3 +47,29 @@ def weight_pairs(draw: st.DrawFn) -> tuple[float, float]:
     if kind == "anti":
         return w1, -w1
     return w1, w1 * (1 + draw(st.sampled_from([1e-12, -1e-9, 1e-6, 1e-3])))
+
+
+# --- the mode with weight decay, and gradient descent (tests/kernels/test_ode.py) ---------------
+
+kappas = st.one_of(st.just(0.0), log_uniform(1e-6, 1e6))
+positive_kappas = log_uniform(1e-6, 1e6)
+moderate = log_uniform(1e-2, 1e2)
+"""Rates for which the mpmath references (Bessel functions, ``odefun``) stay quick."""
+
+
+@st.composite
+def reference_modes(draw: st.DrawFn) -> tuple[float, float, float, float, float, float, float]:
+    """``(t, λ, ε, κ, τ, w1, w2)`` with κ > 0, c0 ≠ 0 and moderate rates, for the Bessel reference.
+
+    Times reach ``400/(λ + κ)`` epochs-per-τ (past the sigmoid of weights near 1e-150 when
+    λ ≫ κ), but stop while a decaying ``P`` is above ``e^{-150}`` (the reference cancels there).
+    The Bessel order ``|λ − κ|/(2κ)`` stays below 100 (mpmath's ``besselk`` fails to converge
+    for orders ~500 at arguments ~1e3).
+    """
+    lam, kappa, tau = draw(moderate), draw(moderate), draw(log_uniform(1e-3, 1e3))
+    kappa = max(kappa, lam / 201.0)
+    eps = draw(st.one_of(st.just(0.0), moderate))
+    w1, w2 = draw(weight_pairs().filter(lambda pair: abs(pair[0]) != abs(pair[1])))
+    horizon = min(400.0 / (lam + kappa), 75.0 / max(kappa - lam, 1e-300))
+    u = draw(st.one_of(st.just(0.0), st.floats(0.0, horizon)))
+    return u * tau, lam, eps, kappa, tau, w1, w2

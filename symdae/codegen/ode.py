@@ -17,7 +17,8 @@ of :mod:`symdae.codegen.kernel` (content-addressed files under
     ``integrate_row``: the 3-stage Radau IIA collocation method (order 5,
     L-stable, full Newton on the stage values) with step-doubling error
     control and local extrapolation, stepping through the sorted requested
-    times of one mode. ``trajectory_rows`` runs rows in parallel.
+    times of one mode. ``trajectory_rows`` runs rows in parallel
+    (``trajectory_rows_serial``, ``gd_rows_serial``: one thread, for a single mode).
 
 Only the loop and integrator scaffolding (:data:`GD_TEMPLATE`,
 :data:`ODE_TEMPLATE`) is written by hand; every formula is printed from SymPy
@@ -155,6 +156,13 @@ def gd_row(steps, lam, eps, kappa, tau, w1, w2, out1, out2):
 def gd_rows(steps, lam, eps, kappa, tau, w1, w2, out1, out2):
     """Rows of ``steps`` (int64, 2-D) are the step counts of one mode each."""
     for i in prange(steps.shape[0]):
+        gd_row(steps[i], lam[i], eps[i], kappa[i], tau[i], w1[i], w2[i], out1[i], out2[i])
+
+
+@njit(error_model="numpy", cache=True)
+def gd_rows_serial(steps, lam, eps, kappa, tau, w1, w2, out1, out2):
+    """gd_rows in one thread (no thread-pool start-up for a single mode)."""
+    for i in range(steps.shape[0]):
         gd_row(steps[i], lam[i], eps[i], kappa[i], tau[i], w1[i], w2[i], out1[i], out2[i])
 '''
 
@@ -358,6 +366,13 @@ def trajectory_rows(t, lam, eps, kappa, tau, w1, w2, out, status):
     \"\"\"Rows of t (2-D) are the times of one mode each; status[i] is row i's status code.\"\"\"
     for i in prange(t.shape[0]):
         status[i] = trajectory_row(t[i], lam[i], eps[i], kappa[i], tau[i], w1[i], w2[i], out[i])
+
+
+@njit(error_model="numpy", cache=True)
+def trajectory_rows_serial(t, lam, eps, kappa, tau, w1, w2, out, status):
+    \"\"\"trajectory_rows in one thread (no thread-pool start-up for a single mode).\"\"\"
+    for i in range(t.shape[0]):
+        status[i] = trajectory_row(t[i], lam[i], eps[i], kappa[i], tau[i], w1[i], w2[i], out[i])
 '''
 
 
@@ -397,6 +412,9 @@ def ode_spec() -> OdeModuleSpec:
 
     rate_p, rate_q = (r.subs(to_kernel) for r in (wdf.RATE_P, wdf.RATE_Q))
     rhs = wdf.LOG_P_RHS.subs(to_kernel)
+    # 2(λ − κ) first: summed term by term, 2λ − 2κ − (k/2)(P − Q) would cancel (λ = κ loses all digits).
+    growth = (2 * wdf.RATE_P).subs(to_kernel)
+    growth_symbol = sp.Symbol("growth", real=True)
     P, Q = sp.symbols("P Q", positive=True)
     decay = sp.expand_log(sp.log(wdf.PRODUCT / (wdf.P0 * wdf.Q0)), force=True).subs(t, wdf.u * tau)
     exponentials = {sp.exp(wdf.y): P, sp.exp(wdf.L + decay - wdf.y): Q}
@@ -416,7 +434,8 @@ def ode_spec() -> OdeModuleSpec:
             (("w", (bernoulli(P0, rate_p) - bernoulli(Q0, rate_q)) / 4),), ("w",)),
         GeneratedFunction("log_decay", (("u", wdf.u), ("kappa", kappa)), (("decay", decay),), ("decay",)),
         GeneratedFunction("log_p_rhs", (("P", P), ("Q", Q), *modes),
-                          (("f", in_pq(rhs)), ("jacobian", in_pq(sp.diff(rhs, wdf.y)))), ("f", "jacobian")),
+                          (("growth", growth), ("f", growth_symbol + in_pq(rhs - growth)),
+                           ("jacobian", in_pq(sp.diff(rhs, wdf.y)))), ("f", "jacobian")),
         GeneratedFunction("mapping", (("P", P), ("Q", Q)), (("w", in_pq(wdf.LOG_P_MAPPING)),), ("w",)),
     )
     claims = ("wdf.kernel_growth", "wdf.kernel_decay", "wdf.kernel_critical", "wdf.kernel_origin",

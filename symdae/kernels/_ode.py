@@ -125,10 +125,13 @@ def mode_trajectory(
                                       tau_[exact][column], w1_[exact][column], w2_[exact][column])
     if not exact.all():
         chosen = ~exact
-        target = table if chosen.all() else np.empty((int(chosen.sum()), times.shape[1]))
+        rows = int(chosen.sum())
+        target = table if chosen.all() else np.empty((rows, times.shape[1]))
         selected = [a[chosen] for a in (lam_, eps_, kappa_, tau_, w1_, w2_)]
-        status = np.zeros(target.shape[0], dtype=np.int64)
-        _load("mode_trajectory").trajectory_rows(np.ascontiguousarray(times[chosen]), *selected, target, status)
+        status = np.zeros(rows, dtype=np.int64)
+        module = _load("mode_trajectory")
+        run = module.trajectory_rows if rows > 1 else module.trajectory_rows_serial
+        run(np.ascontiguousarray(times[chosen]), *selected, target, status)
         _raise_on_failure(status, selected)
         if target is not table:
             table[chosen] = target
@@ -139,7 +142,7 @@ def _raise_on_failure(status: NDArray[np.int64], modes: Sequence[FloatArray]) ->
     failed = np.flatnonzero(status)
     if failed.size:
         i = failed[0]
-        values = ", ".join(f"{name}={m[i]!r}" for name, m in
+        values = ", ".join(f"{name}={float(m[i])!r}" for name, m in
                            zip(("lam", "eps", "kappa", "tau", "w1_0", "w2_0"), modes, strict=True))
         raise IntegrationError(f"mode_trajectory: the integrator {_STATUS_TEXT[int(status[i])]} "
                                f"for the mode {values} ({failed.size} mode(s) failed)")
@@ -153,7 +156,7 @@ def gd_iterates(
     tau: ArrayLike,
     w1_0: ArrayLike,
     w2_0: ArrayLike,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]] | tuple[np.float64, np.float64]:
+) -> tuple[NDArray[np.float64] | np.float64, NDArray[np.float64] | np.float64]:
     """Weights ``(w1, w2)`` after ``steps`` epochs of full-batch gradient descent on one mode.
 
     Exact discrete dynamics (no continuous-time approximation): the
@@ -193,6 +196,7 @@ def gd_iterates(
     first, second = np.empty(shape), np.empty(shape)
     if first.size:
         counts, per_row = _layout(count, modes, shape)
-        _load("gd_iterates").gd_rows(counts.astype(np.int64), *per_row,
-                                     first.reshape(counts.shape), second.reshape(counts.shape))
+        module = _load("gd_iterates")
+        run = module.gd_rows if counts.shape[0] > 1 else module.gd_rows_serial
+        run(counts.astype(np.int64), *per_row, first.reshape(counts.shape), second.reshape(counts.shape))
     return result(first), result(second)
