@@ -107,10 +107,16 @@ def describe() -> list[CachedKernel]:
     rows = []
     for name, fingerprint in fingerprints().items():
         path = module_path(name, fingerprint)
-        claims = import_generated(path).CLAIMS
-        compiled = any((path.parent / "__pycache__").glob(f"{path.stem}.*.nbi"))
-        rows.append(CachedKernel(name, fingerprint, tuple(claims), path.exists(), compiled))
+        module = import_generated(path)
+        rows.append(CachedKernel(name, fingerprint, tuple(module.CLAIMS), path.exists(), _compiled(module, path)))
     return rows
+
+
+def _compiled(module: ModuleType, path: Path) -> bool:
+    """Whether Numba has cached machine code for ``module`` (wherever NUMBA_CACHE_DIR puts it)."""
+    cache = getattr(module.flat, "_cache", None)
+    folder = Path(getattr(cache, "_cache_path", path.parent / "__pycache__"))
+    return any(folder.glob(f"{path.stem}.*.nbi"))
 
 
 def clear() -> int:
