@@ -1,5 +1,8 @@
 """Independent high-precision references for the κ = 0 mode (mpmath).
 
+The printed Eq. (5) is evaluated with enough extra digits for nearly balanced
+starts, where its δ's sit within ``c0/(w1² + w2²)`` of ±1.
+
 These do not share code with the kernels: they evaluate the paper's printed
 Eq. (5) (or, where it is undefined, the closed forms of the ODE on the
 balanced lines and at λ = 0) at ``DPS`` digits with mpmath's unbounded
@@ -31,7 +34,11 @@ def exact_w(t: float, lam: float, eps: float, tau: float, w1: float, w2: float) 
             delta = delta0 * mpmath.exp(-k * c0 * t_ / tau_)
             w = c0 * delta / (1 - delta**2)
         else:
-            w = _printed_eq5(t_, lam_, eps_, tau_, w0, c0)
+            # δ0 and δf sit within ~min(β, c0/(w1² + w2²)) of ±1: carry that many extra digits
+            beta = c0 * (1 + eps_ / lam_)
+            scale = min(beta, c0 / (a * a + b * b), mpmath.mpf(1))
+            with mpmath.workdps(DPS + int(-mpmath.log10(scale)) + 10):
+                w = _printed_eq5(t_, lam_, eps_, tau_, w0, c0)
         return w, mpmath.sqrt(c0**2 + 4 * w**2)
 
 
