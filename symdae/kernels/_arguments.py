@@ -89,11 +89,9 @@ def evaluate(
     out = output_array(shape, out)
     if out.size == 0:
         return out
-    if points and len(shape) >= 1 and all(_row_constant(m.values) for m in modes):
-        lead, cols = shape[:-1], shape[-1]
-        rows = prod(lead)
-        per_row = [np.ascontiguousarray(np.broadcast_to(_drop_last(m.values), lead)).reshape(rows)
-                   for m in modes]
+    per_row = per_row_modes(modes, shape) if points else None
+    if per_row is not None:
+        rows, cols = prod(shape[:-1]), shape[-1]
         (t,) = (p.values for p in points)
         if t.ndim <= 1 or all(n == 1 for n in t.shape[:-1]):
             shared = np.ascontiguousarray(np.broadcast_to(t.reshape(t.shape[-1:] if t.ndim else (1,)),
@@ -108,12 +106,17 @@ def evaluate(
     return out
 
 
-def _row_constant(array: FloatArray) -> bool:
-    return array.ndim == 0 or array.shape[-1] == 1
+def per_row_modes(modes: Sequence[Argument], shape: tuple[int, ...]) -> list[FloatArray] | None:
+    """Each mode argument as one value per row of ``shape[:-1]``, if all are constant along the last axis.
 
-
-def _drop_last(array: FloatArray) -> FloatArray:
-    return array if array.ndim == 0 else array[..., 0]
+    ``None`` when some mode argument varies along the last axis (or ``shape``
+    is 0-d): then every element is its own mode.
+    """
+    if not shape or not all(m.values.ndim == 0 or m.values.shape[-1] == 1 for m in modes):
+        return None
+    lead = shape[:-1]
+    return [np.ascontiguousarray(np.broadcast_to(m.values if m.values.ndim == 0 else m.values[..., 0], lead))
+            .reshape(prod(lead)) for m in modes]
 
 
 def result(out: FloatArray) -> FloatArray | np.float64:

@@ -20,7 +20,15 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from symdae.kernels._arguments import Argument, FloatArray, broadcast_shape, checked, output_array, result
+from symdae.kernels._arguments import (
+    Argument,
+    FloatArray,
+    broadcast_shape,
+    checked,
+    output_array,
+    per_row_modes,
+    result,
+)
 
 __all__ = ["IntegrationError", "gd_iterates", "mode_trajectory"]
 
@@ -45,11 +53,9 @@ def _layout(points: Argument, modes: Sequence[Argument],
     Rows are the leading axes when the modes are constant along the last one,
     else every element is a row with one point.
     """
-    if len(shape) >= 1 and all(m.values.ndim == 0 or m.values.shape[-1] == 1 for m in modes):
-        lead, cols = shape[:-1], shape[-1]
-        rows = prod(lead)
-        per_row = [np.ascontiguousarray(np.broadcast_to(m.values if m.values.ndim == 0 else m.values[..., 0],
-                                                        lead)).reshape(rows) for m in modes]
+    per_row = per_row_modes(modes, shape)
+    if per_row is not None:
+        rows, cols = prod(shape[:-1]), shape[-1]
         return np.ascontiguousarray(np.broadcast_to(points.values, shape)).reshape(rows, cols), per_row
     flat = [np.ascontiguousarray(np.broadcast_to(m.values, shape)).reshape(-1) for m in modes]
     return np.ascontiguousarray(np.broadcast_to(points.values, shape)).reshape(-1, 1), flat
