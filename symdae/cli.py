@@ -81,22 +81,13 @@ def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _run_experiments(runs: list[tuple[Experiment, Path]], args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+    from symdae._progress import progress_bar
     from symdae.experiments import run
 
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     for experiment, out in runs:
         label = f"{experiment.dataset} {experiment.kind} {experiment.model}"
-        with tqdm(total=experiment.epochs, desc=label, unit="epoch", disable=args.quiet) as bar:
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.n = done
-                bar.refresh()
-
+        with progress_bar(label, experiment.epochs, disable=args.quiet) as progress:
             record = run(experiment, out, progress=progress, resume=args.resume)
         print(f"wrote {out / 'result.npz'} and {out / 'result.json'} "
               f"({record['wall_time_s']:.1f} s, data: {record['data']['nature']})")
@@ -104,6 +95,16 @@ def _run_experiments(runs: list[tuple[Experiment, Path]], args: argparse.Namespa
             print(f"  direction {direction:>2}: max |measured − theory| continuous {errors['continuous']:.4f}, "
                   f"discrete {errors['discrete']:.4f}; final {errors['final_measured']:.4f}")
     return 0
+
+
+def _set_threads(threads: int | None) -> None:
+    if threads is None:
+        return
+    if threads < 1:
+        raise ValueError(f"--threads must be >= 1, got {threads}")
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 def _experiment(args: argparse.Namespace) -> int:
@@ -134,6 +135,40 @@ def _predict(args: argparse.Namespace) -> int:
         return 2
     print(table)
     return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from symdae.figures import draw, parse_only, save
+
+    try:
+        numbers = parse_only(args.only)
+    except ValueError as err:
+        print(f"symdae figures: {err}", file=sys.stderr)
+        return 2
+    try:
+        _set_threads(args.threads)
+    except (ValueError, ImportError) as err:
+        print(f"symdae figures: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    failed = []
+    for number in numbers:
+        start = time.perf_counter()
+        try:
+            rendered = draw(number, runs=out / "runs", quick=args.quick, data_root=args.data_root,
+                            device=args.device, show_progress=not args.quiet, datasets=args.datasets)
+        except (ValueError, FileNotFoundError, ImportError) as err:
+            print(f"symdae figures: figure {number}: {err}", file=sys.stderr)
+            failed.append(number)
+            continue
+        paths = save(rendered, out, f"figure{number}")
+        print(f"figure {number}: wrote {', '.join(str(p) for p in paths)} ({time.perf_counter() - start:.1f} s)",
+              flush=True)
+        for note in rendered.notes:
+            print(f"  note: {note}")
+    if failed:
+        print(f"symdae figures: failed: {', '.join(map(str, failed))}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _yes(flag: bool) -> str:
@@ -175,6 +210,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_data_commands(commands)
     _add_experiment_commands(commands)
+
+    figures = commands.add_parser(
+        "figures",
+        help="regenerate the paper's Figures 1–7 (PNG, PDF and settings JSON)",
+        description="Regenerate Figures 1–7: 1–4 from the kernels (seconds), 5–7 by training on MNIST and "
+        "CIFAR-10 (needs torch and the data; results are kept under OUT/runs and reused).",
+    )
+    figures.add_argument("--out", metavar="DIR", default="figures", help="output folder (default: figures)")
+    figures.add_argument("--only", metavar="LIST", help="figure numbers, e.g. '1,3' or '5-7' (default: all)")
+    figures.add_argument("--quick", action="store_true",
+                         help="reduced training settings: all seven in a few minutes on 2 CPU cores")
+    figures.add_argument("--data-root", metavar="DIR", help="dataset folder or a parent of it "
+                         "(default: $SYMDAE_DATA_ROOT)")
+    figures.add_argument("--datasets", default="mnist,cifar10",
+                         help="Figures 5–7: comma-separated datasets (default: mnist,cifar10)")
+    figures.add_argument("--device", default="auto", help="auto, cpu or cuda (Figures 5–7)")
+    figures.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    figures.add_argument("--quiet", action="store_true", help="no progress bars")
+    figures.set_defaults(handler=_figures)
     return parser
 
 

@@ -1,0 +1,78 @@
+"""Figures 1–4: the scalar-mode figures, their files and the numbers behind them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from symdae.figures import draw, parse_only, save
+from symdae.figures.scalar import Mode
+from symdae.kernels import equivalent_weight_decay, optimal_learning_rate
+
+
+def naive_gd(mode: Mode, epochs: int, w1: float, w2: float) -> np.ndarray:
+    """Plain-Python gradient descent on the mode loss: the mapping after each epoch."""
+    mapping = [w1 * w2]
+    for _ in range(epochs):
+        residual = mode.lam * (1 - w1 * w2) - mode.eps * w1 * w2
+        g1, g2 = -w2 * residual + mode.kappa * w1, -w1 * residual + mode.kappa * w2
+        w1, w2 = w1 - g1 / mode.tau, w2 - g2 / mode.tau
+        mapping.append(w1 * w2)
+    return np.array(mapping)
+
+
+@pytest.mark.parametrize("mode", [Mode(1.0, 1.0, tau=50.0), Mode(1.0, kappa=0.091, tau=10.0),
+                                  Mode(2.5, 0.5, 0.3, tau=7.0)])
+def test_simulated_paths_are_gradient_descent(mode: Mode) -> None:
+    w1, w2 = mode.simulate(300, np.array([0.3, -1.1]), np.array([-0.2, 0.9]))
+    for run, (a, b) in enumerate([(0.3, -0.2), (-1.1, 0.9)]):
+        np.testing.assert_allclose(w1[run] * w2[run], naive_gd(mode, 300, a, b), rtol=1e-12, atol=1e-14)
+
+
+def test_theory_reaches_the_fixed_point_the_figures_mark() -> None:
+    mode = Mode(1.0, 5.0, tau=50.0)
+    w = mode.theory(np.array([0.0, 5000.0]), np.array([0.4]), np.array([-0.1]))
+    assert w[0, 0] == pytest.approx(-0.04)
+    assert w[0, 1] == pytest.approx(1 / 6, rel=1e-9) == mode.fixed_point
+
+
+@pytest.mark.parametrize("eps", [0.1, 1.0, 7.0])
+def test_figure3_dae_and_equivalent_wdae_coincide_from_balanced_starts(eps: float) -> None:
+    # the numerical face of claim s5.optimal_rates_same_steps, through the kernels
+    kappa = float(equivalent_weight_decay(1.0, eps))
+    noise = Mode(1.0, eps, tau=1 / float(optimal_learning_rate(1.0, eps=eps)))
+    decay = Mode(1.0, kappa=kappa, tau=1 / float(optimal_learning_rate(1.0, kappa=kappa)))
+    start = np.array([0.02])
+    np.testing.assert_allclose(naive_gd(noise, 60, 0.02, 0.02), naive_gd(decay, 60, 0.02, 0.02), rtol=1e-12)
+    a, b = noise.simulate(60, start, start), decay.simulate(60, start, start)
+    np.testing.assert_allclose(a[0] * a[1], b[0] * b[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_scalar_figures_write_png_pdf_and_settings(number: int, tmp_path: Path) -> None:
+    rendered = draw(number, runs=tmp_path / "runs")
+    paths = save(rendered, tmp_path, f"figure{number}")
+    assert [p.name for p in paths] == [f"figure{number}.png", f"figure{number}.pdf", f"figure{number}.json"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert paths[1].read_bytes()[:5] == b"%PDF-"
+    sidecar = json.loads(paths[2].read_text())
+    assert sidecar["caption"].startswith(f"Figure {number}.") and sidecar["settings"]
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert not (tmp_path / "runs").exists()  # the scalar figures train nothing
+
+
+def test_parse_only() -> None:
+    assert parse_only(None) == [1, 2, 3, 4, 5, 6, 7]
+    assert parse_only("3,1") == [3, 1]
+    assert parse_only("5-7,6") == [5, 6, 7]
+    for bad in ("8", "0-2", "a", "3-1", ""):
+        with pytest.raises(ValueError, match="--only"):
+            parse_only(bad)
+
+
+def test_draw_rejects_unknown_figures(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="figure number must be 1 to 7"):
+        draw(8, runs=tmp_path)
