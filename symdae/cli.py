@@ -70,10 +70,22 @@ def _kernels(args: argparse.Namespace) -> int:
     return 0
 
 
-def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
-    from symdae.paper import dataset_defaults
+_RUN_OPTIONS = ("samples", "epochs", "lr", "hidden", "noise_var", "noise", "noise_mode", "weight_decay",
+                "activation", "every", "directions", "init_std", "seed", "dtype")
+_LINEAR_ONLY = ("noise", "noise_mode")
 
+
+def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
+    from symdae.paper import NONLINEAR_DEFAULTS, dataset_defaults
+
+    if args.kind == "nonlinear":
+        given = [name for name in _LINEAR_ONLY if getattr(args, name) is not None]
+        if given:
+            raise ValueError(f"--{given[0].replace('_', '-')} applies to linear runs only "
+                             "(nonlinear DAEs use fresh Gaussian noise every epoch)")
     settings: dict[str, object] = dataset_defaults(args.dataset)
+    if args.kind == "nonlinear":
+        settings.update(NONLINEAR_DEFAULTS)
     names = ("dataset", "data_root", "samples", "epochs", "lr", "hidden", "model", "noise_var", "noise",
              "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions")
     settings.update({name: getattr(args, name) for name in names if getattr(args, name, None) is not None})
@@ -113,6 +125,11 @@ def _experiment(args: argparse.Namespace) -> int:
 
     try:
         if args.kind == "paper":
+            given = [name for name in _RUN_OPTIONS if getattr(args, name) is not None]
+            if given or args.model != "ae" or args.dataset != "mnist":
+                option = given[0] if given else "model" if args.model != "ae" else "dataset"
+                raise ValueError(f"--{option.replace('_', '-')} cannot be used with 'paper', which runs the "
+                                 "paper's settings (choose with --figure and --datasets)")
             runs = [(exp, Path(args.out) / name) for name, exp in paper_experiments(
                 args.figure, data_root=args.data_root, device=args.device, datasets=args.datasets)]
         else:
@@ -272,7 +289,7 @@ def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.Argum
     predict = commands.add_parser(
         "predict",
         help="per-direction predictions from a dataset's spectrum alone",
-        description="Fixed points, epochs to 50%% / 90%% of them, optimal learning rates and the equivalent "
+        description="Fixed points, epochs to 50% / 90% of them, optimal learning rates and the equivalent "
         "weight decay for every direction of a dataset's spectrum, without training.",
     )
     predict.add_argument("--dataset", choices=["mnist", "cifar10"], required=True)

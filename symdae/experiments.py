@@ -131,7 +131,7 @@ def _linear(exp: Experiment, training: Any, progress: Progress | None, checkpoin
     n = exp.samples
     prediction = predict(result.epochs, training.eigenvalues[:k], eps=n * exp.noise_var,
                          kappa=n * exp.weight_decay, tau=n / exp.lr, p0=result.P0[:k], q0=result.Q0[:k])
-    info = {"device": result.device, "train_time_s": result.wall_time,
+    info = {"device": result.device, "train_time_s": result.wall_time, "init_std": config.init_std,
             "theory": "exact per-direction reduction (symdae.theory), continuous and discrete time"}
     return result.mapping[:, :k], result.epochs, prediction.continuous, prediction.discrete, info
 
@@ -154,7 +154,7 @@ def _nonlinear(exp: Experiment, training: Any, progress: Progress | None, checkp
     start = np.full(k, 2 * exp.hidden * config.init_std**2)
     prediction = predict(result.epochs, training.eigenvalues[:k], eps=n * exp.noise_var, kappa=n * gamma,
                          tau=n / alpha, p0=start, q0=start)
-    info = {"device": result.device, "train_time_s": result.wall_time,
+    info = {"device": result.device, "train_time_s": result.wall_time, "init_std": config.init_std,
             "theory": "linear theory of the equivalent linear network (qualitative reference)"}
     return result.mapping, result.epochs, prediction.continuous, prediction.discrete, info
 

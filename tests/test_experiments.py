@@ -59,3 +59,24 @@ def test_predict_prints_per_direction_table(data_root: Path, capsys: pytest.Capt
 def test_bad_experiment_settings_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["experiment", "linear", "--epochs", "0", "--out", str(tmp_path)]) == 2
     assert "epochs must be >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["experiment", "paper", "--figure", "6", "--epochs", "10"], "--epochs cannot be used with 'paper'"),
+    (["experiment", "paper", "--figure", "5", "--model", "dae"], "--model cannot be used with 'paper'"),
+    (["experiment", "nonlinear", "--noise", "laplace"], "--noise applies to linear runs only"),
+])
+def test_ignored_options_are_refused(args: list[str], message: str, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_nonlinear_runs_default_to_the_authors_settings() -> None:
+    from symdae.cli import _experiment_settings, build_parser
+
+    args = build_parser().parse_args(["experiment", "nonlinear", "--out", "x"])
+    settings = _experiment_settings(args)
+    assert (settings["lr"], settings["epochs"], settings["directions"]) == (0.9, 2000, 4)
+    args = build_parser().parse_args(["experiment", "linear", "--dataset", "cifar10", "--out", "x"])
+    assert _experiment_settings(args)["lr"] == 0.001
