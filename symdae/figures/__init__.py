@@ -10,6 +10,7 @@ paper), atomically.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def draw(number: int, *, runs: Path, quick: bool = False, data_root: str | None 
         scalar_figures: dict[int, Callable[[], Rendered]] = {1: scalar.figure1, 2: scalar.figure2,
                                                             3: scalar.figure3, 4: scalar.figure4}
         return scalar_figures[number]()
+    if importlib.util.find_spec("torch") is None:
+        raise ImportError("Figures 5–7 train autoencoders and need torch: pip install 'symdae[torch]'")
     from symdae.figures import training
 
     ctx = training.Context(runs, quick, data_root, device, show_progress, datasets)

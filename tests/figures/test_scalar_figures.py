@@ -76,3 +76,12 @@ def test_parse_only() -> None:
 def test_draw_rejects_unknown_figures(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="figure number must be 1 to 7"):
         draw(8, runs=tmp_path)
+
+
+def test_training_figures_say_they_need_torch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    with pytest.raises(ImportError, match="need torch"):
+        draw(6, runs=tmp_path)
