@@ -63,9 +63,9 @@ def _kernels(args: argparse.Namespace) -> int:
         print(f"symdae kernels: {err}", file=sys.stderr)
         return 2
     print(f"cache: {cache.kernels_dir()}")
-    print(f"{'kernel':18s} {'fingerprint':14s} {'generated':10s} {'compiled':9s} proved by")
+    print(f"{'kernel':24s} {'fingerprint':14s} {'generated':10s} {'compiled':9s} proved by")
     for row in rows:
-        print(f"{row.name:18s} {row.fingerprint[:12]:14s} {_yes(row.generated):10s} "
+        print(f"{row.name:24s} {row.fingerprint[:12]:14s} {_yes(row.generated):10s} "
               f"{_yes(row.compiled):9s} {', '.join(row.claims)}")
     return 0
 

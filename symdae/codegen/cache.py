@@ -103,9 +103,10 @@ class CachedKernel:
 def describe() -> list[CachedKernel]:
     """Every kernel with its provenance and whether it is generated / compiled."""
     from symdae.codegen import fingerprints
+    from symdae.codegen.ode import ode_fingerprints
 
     rows = []
-    for name, fingerprint in fingerprints().items():
+    for name, fingerprint in {**fingerprints(), **ode_fingerprints()}.items():
         path = module_path(name, fingerprint)
         module = import_generated(path)
         rows.append(CachedKernel(name, fingerprint, tuple(module.CLAIMS), path.exists(), _compiled(module, path)))
@@ -114,7 +115,8 @@ def describe() -> list[CachedKernel]:
 
 def _compiled(module: ModuleType, path: Path) -> bool:
     """Whether Numba has cached machine code for ``module`` (wherever NUMBA_CACHE_DIR puts it)."""
-    cache = getattr(module.flat, "_cache", None)
+    entry = next((getattr(module, n) for n in ("flat", "gd_rows", "trajectory_rows") if hasattr(module, n)), None)
+    cache = getattr(entry, "_cache", None)
     folder = Path(getattr(cache, "_cache_path", path.parent / "__pycache__"))
     return any(folder.glob(f"{path.stem}.*.nbi"))
 

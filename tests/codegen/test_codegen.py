@@ -77,6 +77,8 @@ def test_warm_start_needs_no_sympy_and_cli_reports_cache_state(tmp_path: Path) -
                              text=True, timeout=600, check=True).stdout
     line = next(row for row in listing.splitlines() if row.startswith("dae_trajectory"))
     assert "stable.kernel_form" in line and line.split()[2:4] == ["yes", "yes"]
+    names = {row.split()[0] for row in listing.splitlines()[2:]}
+    assert {"dae_trajectory", "gd_iterates", "mode_trajectory"} <= names  # the ODE/GD modules are listed too
 
 
 def test_kernels_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
