@@ -140,7 +140,7 @@ def _unrecognised(path: Path, dataset: str, name: str, digests: Digests) -> str:
     known = "; ".join(versions) if versions else f"no published checksum for a file named {name}"
     message = (f"{path}: SHA-256 {digests.sha256} of the uncompressed content matches no known version of {name} "
                f"({known}); the file is corrupt or from another distribution. Pass verify=False "
-               f"(CLI: --no-verify) to use it anyway, labelled 'unverified'.")
+               f"(or --no-verify to 'symdae data spectrum') to use it anyway, labelled 'unverified'.")
     for archive in ARCHIVES.values():
         if archive.dataset == dataset and name in {Path(member).name for member in archive.members}:
             message += (f" Files extracted by hand from {archive.filename} are verified by putting the archive in "

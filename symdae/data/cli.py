@@ -138,7 +138,8 @@ def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         description="Load the first N images, preprocess, eigendecompose Σ = XᵀX (a sum over rows); cached.",
     )
     spectrum.add_argument("--dataset", required=True, choices=DATASETS)
-    spectrum.add_argument("--n", type=int, metavar="N", help="number of images (default: all available)")
+    spectrum.add_argument("--samples", "--n", dest="n", type=int, metavar="N",
+                          help="the first N images, as in 'symdae experiment' (default: all available)")
     spectrum.add_argument("--split", default="train", choices=SPLITS)
     spectrum.add_argument("--transform", default="none", choices=TRANSFORMS,
                           help="preprocessing after pixels/255 (default: none, the paper's uncentred data)")

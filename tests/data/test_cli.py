@@ -48,7 +48,8 @@ def test_spectrum_command(tmp_path: Path, fresh_cache: Path, capsys: pytest.Capt
     write_mnist(tmp_path, np.random.default_rng(1), n=30)
     assert run("spectrum", "--dataset", "mnist", "--data-root", str(tmp_path)) == 1
     assert "matches no known version" in capsys.readouterr().err
-    argv = ("spectrum", "--dataset", "mnist", "--n", "20", "--data-root", str(tmp_path), "--no-verify", "--top", "2")
+    argv = ("spectrum", "--dataset", "mnist", "--samples", "20", "--data-root", str(tmp_path),
+            "--no-verify", "--top", "2")
     assert run(*argv) == 0
     out = capsys.readouterr().out
     assert "spectrum computed" in out and "λ_2 = " in out and "λ_3" not in out and "provenance unverified" in out
