@@ -71,8 +71,8 @@ def _kernels(args: argparse.Namespace) -> int:
 
 
 _RUN_OPTIONS = ("samples", "epochs", "lr", "hidden", "noise_var", "noise", "noise_mode", "weight_decay",
-                "activation", "every", "directions", "init_std", "seed", "dtype")
-_LINEAR_ONLY = ("noise", "noise_mode")
+                "activation", "every", "directions", "init_std", "seed", "dtype", "space", "aligned")
+_LINEAR_ONLY = ("noise", "noise_mode", "space", "aligned")
 
 
 def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
@@ -82,12 +82,14 @@ def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
         given = [name for name in _LINEAR_ONLY if getattr(args, name) is not None]
         if given:
             raise ValueError(f"--{given[0].replace('_', '-')} applies to linear runs only "
-                             "(nonlinear DAEs use fresh Gaussian noise every epoch)")
+                             "(nonlinear runs train on the data rows from i.i.d. random weights, with fresh "
+                             "Gaussian noise every epoch for a DAE)")
     settings: dict[str, object] = dataset_defaults(args.dataset)
     if args.kind == "nonlinear":
         settings.update(NONLINEAR_DEFAULTS)
     names = ("dataset", "data_root", "samples", "epochs", "lr", "hidden", "model", "noise_var", "noise",
-             "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions")
+             "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions",
+             "space", "aligned")
     settings.update({name: getattr(args, name) for name in names if getattr(args, name, None) is not None})
     return settings
 
@@ -276,6 +278,12 @@ def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.Argum
     experiment.add_argument("--every", type=int, help="record every K epochs")
     experiment.add_argument("--directions", type=int, help="keep the first K directions in the results")
     experiment.add_argument("--init-std", type=float, help="std of the random initial weights")
+    experiment.add_argument("--aligned", action="store_true", default=None,
+                            help="linear runs: aligned initialisation W1 = R D1 Vᵀ, W2 = V D2 Rᵀ (every direction "
+                            "is then exactly a scalar mode) instead of i.i.d. weights")
+    experiment.add_argument("--space", choices=["auto", "eigen", "covariance", "data"],
+                            help="linear runs: where gradient descent runs, all mathematically identical (default "
+                            "auto: Σ's eigenbasis, or the data rows for sampled noise)")
     experiment.add_argument("--seed", type=int)
     experiment.add_argument("--device", default="auto", help="auto, cpu or cuda")
     experiment.add_argument("--dtype", choices=["float32", "float64"])

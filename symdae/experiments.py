@@ -62,8 +62,16 @@ class Experiment:
     dtype: Literal["float32", "float64"] = "float32"
     init_std: float | None = None
     directions: int | None = None
+    space: Literal["auto", "eigen", "covariance", "data"] = "auto"
+    aligned: bool = False
 
     def __post_init__(self) -> None:
+        if self.kind == "nonlinear" and (self.space != "auto" or self.aligned):
+            raise ValueError("space and aligned apply to linear runs only (a nonlinear network trains on the "
+                             "data rows from i.i.d. random weights)")
+        if self.noise_mode == "sampled" and self.space not in ("auto", "data"):  # checked before loading the data
+            raise ValueError(f"space must be 'data' or 'auto' for noise_mode 'sampled' (sampled noise corrupts "
+                             f"the data rows); got {self.space!r}")
         for name in ("samples", "epochs", "hidden", "every"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -124,7 +132,8 @@ def _linear(exp: Experiment, training: Any, progress: Progress | None, checkpoin
     config = LinearConfig(model=exp.model, lr=exp.lr, epochs=exp.epochs, hidden=exp.hidden,
                           noise_var=exp.noise_var, noise=exp.noise, noise_mode=exp.noise_mode,
                           weight_decay=exp.weight_decay, every=exp.every, seed=exp.seed, device=exp.device,
-                          dtype=exp.dtype, init_std=1e-4 if exp.init_std is None else exp.init_std)
+                          dtype=exp.dtype, init_std=1e-4 if exp.init_std is None else exp.init_std,
+                          aligned=exp.aligned, space=exp.space)
     result = train_linear(training, config, progress=progress, checkpoint=checkpoint, resume=resume,
                           checkpoint_every=checkpoint_every)
     k = exp.directions or result.mapping.shape[1]
@@ -132,6 +141,7 @@ def _linear(exp: Experiment, training: Any, progress: Progress | None, checkpoin
     prediction = predict(result.epochs, training.eigenvalues[:k], eps=n * exp.noise_var,
                          kappa=n * exp.weight_decay, tau=n / exp.lr, p0=result.P0[:k], q0=result.Q0[:k])
     info = {"device": result.device, "train_time_s": result.wall_time, "init_std": config.init_std,
+            "space": config.resolved_space,
             "theory": "exact per-direction reduction (symdae.theory), continuous and discrete time"}
     return result.mapping[:, :k], result.epochs, prediction.continuous, prediction.discrete, info
 

@@ -35,6 +35,24 @@ def test_linear_experiment_writes_results_and_matches_discrete_theory(
     assert not list(out.glob("*.tmp"))
 
 
+def test_aligned_runs_follow_the_discrete_theory_to_rounding_in_every_space(data_root: Path, tmp_path: Path) -> None:
+    base = ["experiment", "linear", "--dataset", "mnist", "--data-root", str(data_root), "--samples", "500",
+            "--epochs", "50", "--lr", "0.02", "--hidden", "12", "--model", "wdae", "--weight-decay", "0.01",
+            "--every", "5", "--dtype", "float64", "--aligned", "--quiet"]
+    mappings = {}
+    for space in ("eigen", "covariance", "data"):
+        out = tmp_path / space
+        assert main([*base, "--space", space, "--out", str(out)]) == 0
+        assert json.loads((out / "result.json").read_text())["space"] == space
+        with np.load(out / "result.npz") as result:
+            mappings[space] = result["measured"]
+            # aligned start: each direction is exactly a scalar mode, so exact discrete time is exact
+            np.testing.assert_allclose(result["measured"], result["theory_discrete"], rtol=0, atol=1e-9)
+            assert result["measured"][-1, 0] > 0.5
+    np.testing.assert_allclose(mappings["covariance"], mappings["eigen"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(mappings["data"], mappings["eigen"], rtol=0, atol=1e-10)
+
+
 def test_resume_continues_to_the_same_result(data_root: Path, tmp_path: Path) -> None:
     base = ["experiment", "linear", "--dataset", "mnist", "--data-root", str(data_root), "--samples", "500",
             "--lr", "0.01", "--hidden", "16", "--every", "5", "--quiet"]
@@ -65,6 +83,11 @@ def test_bad_experiment_settings_are_usage_errors(tmp_path: Path, capsys: pytest
     (["experiment", "paper", "--figure", "6", "--epochs", "10"], "--epochs cannot be used with 'paper'"),
     (["experiment", "paper", "--figure", "5", "--model", "dae"], "--model cannot be used with 'paper'"),
     (["experiment", "nonlinear", "--noise", "laplace"], "--noise applies to linear runs only"),
+    (["experiment", "nonlinear", "--space", "data"], "--space applies to linear runs only"),
+    (["experiment", "nonlinear", "--aligned"], "--aligned applies to linear runs only"),
+    (["experiment", "paper", "--figure", "5", "--aligned"], "--aligned cannot be used with 'paper'"),
+    (["experiment", "linear", "--noise-var", "0.5", "--model", "dae", "--noise-mode", "sampled", "--space", "eigen"],
+     "space must be 'data' or 'auto' for noise_mode 'sampled'"),
 ])
 def test_ignored_options_are_refused(args: list[str], message: str, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,7 +102,8 @@ def _stored(folder: Path, exp: Experiment) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     wanted = _comparable(asdict(exp))
-    if _comparable(record.get("experiment", {})) != wanted or not (folder / "result.npz").exists():
+    stored = {**asdict(Experiment()), **record.get("experiment", {})}  # settings added later take their defaults
+    if _comparable(stored) != wanted or not (folder / "result.npz").exists():
         return None
     return record
 

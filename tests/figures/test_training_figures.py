@@ -48,6 +48,14 @@ def test_training_figures_run_once_then_reuse(data_root: Path, tmp_path: Path,
     assert all(r["reused"] for r in again.settings["runs"])
     assert [r["wall_time_s"] for r in again.settings["runs"]] == [r["wall_time_s"] for r in runs]
 
+    # a run stored before a setting existed is still recognised (the setting takes its default)
+    record_file = tmp_path / "runs" / "quick" / "figure5" / "mnist-ae" / "result.json"
+    record = json.loads(record_file.read_text())
+    for added in ("space", "aligned"):
+        del record["experiment"][added]
+    record_file.write_text(json.dumps(record))
+    assert all(r["reused"] for r in training.figure5(ctx).settings["runs"])
+
     nonlinear = training.figure_nonlinear(6, ctx)
     assert nonlinear.settings["epochs"] == 30 and nonlinear.settings["authors_comparison"] == {}
     stored = tmp_path / "runs" / "quick" / "figure6" / "mnist-dae" / "result.json"
