@@ -1,7 +1,8 @@
 """Shared pytest configuration: Hypothesis profiles and hardware markers.
 
-Profiles: ``dev`` (default, quick) and ``ci`` (more examples, no deadline);
-choose with ``SYMDAE_HYPOTHESIS_PROFILE`` or Hypothesis' own
+Profiles: ``dev`` (default, quick, a fresh random search each run) and ``ci``
+(more examples, no deadline, derandomised so that a landing is judged on the
+same examples every time); choose with ``SYMDAE_HYPOTHESIS_PROFILE`` or Hypothesis' own
 ``--hypothesis-profile``. Tests marked ``gpu`` are skipped without CUDA.
 """
 
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("SYMDAE_HYPOTHESIS_PROFILE", "dev"))
 

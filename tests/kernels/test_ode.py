@@ -21,7 +21,7 @@ from types import ModuleType
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from symdae.codegen.ode import load_ode_kernel
@@ -72,11 +72,15 @@ gd_rates = st.one_of(st.just(0.0), st.floats(1e-3, 5.0))
 
 @given(steps=st.integers(0, 300), lam=gd_rates, eps=gd_rates, kappa=gd_rates, tau=st.floats(5.0, 200.0),
        w1=st.floats(-1.5, 1.5), w2=st.floats(-1.5, 1.5))
+@example(steps=7, lam=5.0, eps=0.0, kappa=1.0, tau=5.0, w1=1.0, w2=-1.0)  # blows up to 1e73: not compared
 def test_gd_matches_a_naive_loop(steps: int, lam: float, eps: float, kappa: float, tau: float,
                                  w1: float, w2: float) -> None:
     """Same iterates as a hand-written Python loop, to a few ulp (the operation order differs)."""
-    got = gd_iterates(steps, lam, eps, kappa, tau, w1, w2)
     ref = gd_naive(steps, lam, eps, kappa, tau, w1, w2)
+    # Once gradient descent blows up, the cubic growth multiplies any rounding difference by about 3 per
+    # step, so "a few ulp" is a claim about the iterates that stay bounded.
+    assume(all(abs(value) <= 10.0 for value in ref))
+    got = gd_iterates(steps, lam, eps, kappa, tau, w1, w2)
     for value, expected in zip(got, ref, strict=True):
         assert abs(value - expected) <= 1e-13 * (abs(expected) + abs(w1) + abs(w2)) + 1e-300, (value, expected)
 
