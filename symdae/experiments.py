@@ -165,6 +165,7 @@ def _nonlinear(exp: Experiment, training: Any, progress: Progress | None, checkp
     prediction = predict(result.epochs, training.eigenvalues[:k], eps=n * exp.noise_var, kappa=n * gamma,
                          tau=n / alpha, p0=start, q0=start)
     info = {"device": result.device, "train_time_s": result.wall_time, "init_std": config.init_std,
+            "input_noise": "gaussian, sampled afresh every epoch" if exp.noise_var > 0 else "none",
             "theory": "linear theory of the equivalent linear network (qualitative reference)"}
     return result.mapping, result.epochs, prediction.continuous, prediction.discrete, info
 

@@ -53,6 +53,20 @@ def test_aligned_runs_follow_the_discrete_theory_to_rounding_in_every_space(data
     np.testing.assert_allclose(mappings["data"], mappings["eigen"], rtol=0, atol=1e-10)
 
 
+def test_nonlinear_experiment_records_its_sampled_noise(data_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tanh"
+    args = ["experiment", "nonlinear", "--dataset", "mnist", "--data-root", str(data_root), "--samples", "200",
+            "--epochs", "20", "--hidden", "8", "--model", "dae", "--noise-var", "2", "--activation", "tanh",
+            "--every", "10", "--quiet", "--out", str(out)]
+    assert main(args) == 0
+    record = json.loads((out / "result.json").read_text())
+    assert record["input_noise"] == "gaussian, sampled afresh every epoch"
+    assert record["experiment"]["activation"] == "tanh"
+    with np.load(out / "result.npz") as result:
+        assert result["measured"].shape == (2, 4)
+        assert np.all(np.isfinite(result["measured"]))
+
+
 def test_resume_continues_to_the_same_result(data_root: Path, tmp_path: Path) -> None:
     base = ["experiment", "linear", "--dataset", "mnist", "--data-root", str(data_root), "--samples", "500",
             "--lr", "0.01", "--hidden", "16", "--every", "5", "--quiet"]
