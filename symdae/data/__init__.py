@@ -1,17 +1,22 @@
 """Datasets of the paper (MNIST, CIFAR-10): finding, verifying, reading, preprocessing, spectra.
 
 - :func:`load` reads the first N images of a split from a data root
-  (:mod:`symdae.data.roots`), checking every file's checksum
-  (:mod:`symdae.data.checksums`) and reporting its provenance: ``exact``
-  official data or an approximation such as ``cifar10-jpeg-approx``.
+  (:mod:`symdae.data.roots`), identifying every file by the checksum of the
+  bytes it parses (:mod:`symdae.data.checksums`) and reporting its
+  provenance: ``exact`` official data or an approximation such as
+  ``cifar10-jpeg-approx``.
 - Readers of the official formats: MNIST IDX (:mod:`symdae.data.idx`),
   CIFAR-10 binary and python batches (:mod:`symdae.data.cifar`, the latter
   through a restricted unpickler that cannot run code).
 - :func:`preprocess` builds X (N x D): pixels / 255, flattened, uncentred by
   default (the paper's setting).
 - :func:`spectrum` gives the eigendecomposition of Σ = XᵀX (a sum over rows),
-  cached on disk.
-- :func:`download` fetches the official files, resumably and verified.
+  cached on disk, keyed by the data's checksum and verified when read.
+- :func:`download` fetches the official files, resumably and verified, each
+  within a deadline and no larger than the official file.
+
+Every cache verifies what it reads; a damaged one is reported in one line on
+standard error and rebuilt (:mod:`symdae.data._cache`).
 """
 
 from symdae.data.checksums import Digests, FileCheck, check_file

@@ -2,6 +2,13 @@
 
 Hooked into the main parser by :func:`add_data_commands`. Network and
 heavy work happen only when a command runs.
+
+Every option value is checked when the command line is parsed (a bad one is
+a usage error naming the option, exit status 2), as is the
+``$SYMDAE_DATA_ROOT`` or ``$SYMDAE_DOWNLOAD_URL`` standing in for a missing
+option (exit status 2, naming the variable). A command that then fails (a
+file unrecognised, a download cut off) says why in one line on standard
+error and exits with status 1.
 """
 
 from __future__ import annotations
@@ -10,9 +17,13 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from symdae._options import integer, output_dir, real
 from symdae.data.datasets import SPLITS
+from symdae.data.downloads import DEFAULT_TIMEOUT
 from symdae.data.preprocessing import TRANSFORMS
 from symdae.data.registry import DATASETS, DOWNLOAD_URL_ENV
 from symdae.data.roots import DATA_ROOT_ENV
@@ -20,19 +31,77 @@ from symdae.data.roots import DATA_ROOT_ENV
 __all__ = ["add_data_commands"]
 
 
-def _fail(command: str, err: Exception) -> int:
+USAGE = 2
+FAILURE = 1
+
+
+def _fail(command: str, err: Exception | str) -> int:
     print(f"symdae data {command}: {err}", file=sys.stderr)
-    return 1
+    return FAILURE
+
+
+def _usage(command: str, message: str) -> int:
+    print(f"symdae data {command}: {message}", file=sys.stderr)
+    return USAGE
+
+
+def _nonempty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def data_root_dir(text: str) -> Path:
+    """``--data-root`` to read from: an existing, readable directory."""
+    path = Path(_nonempty(text)).expanduser()
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text!r} does not exist")
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text!r} is not readable")
+    return path
+
+
+def download_root_dir(text: str) -> Path:
+    """``--data-root`` to download into: a writable directory, or one that can be created."""
+    return output_dir(_nonempty(text))
+
+
+def http_url(text: str) -> str:
+    """An ``http://`` or ``https://`` URL with a host."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"must be an http:// or https:// URL with a host, got {text!r}")
+    return text.strip()
+
+
+def _from_environment(variable: str, check: Callable[[str], object]) -> str | None:
+    """The usage error for a bad ``$variable`` (standing in for an option), or ``None`` when it is fine or unset."""
+    value = os.environ.get(variable)
+    if value is None:
+        return None
+    try:
+        check(value)
+    except argparse.ArgumentTypeError as err:
+        return f"${variable}: {err}"
+    return None
 
 
 def _info(args: argparse.Namespace) -> int:
     from symdae.data.checksums import check_file
     from symdae.data.roots import find_file, resolve_root, survey
 
+    if args.data_root is None:
+        if not os.environ.get(DATA_ROOT_ENV):
+            return _usage("info", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
+        problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
+        if problem:
+            return _usage("info", problem)
     try:
         root = resolve_root(args.data_root)
         locations = survey(root)
-    except (FileNotFoundError, ValueError) as err:
+    except (OSError, ValueError) as err:
         return _fail("info", err)
     print(f"data root: {root}")
     if not locations:
@@ -50,7 +119,7 @@ def _info(args: argparse.Namespace) -> int:
                 continue
             try:
                 check = check_file(path, dataset, verify=False)
-            except ValueError as err:
+            except (OSError, ValueError) as err:
                 problems += 1
                 print(f"  {path.name:28s} UNREADABLE: {err}")
                 continue
@@ -68,12 +137,18 @@ def _download(args: argparse.Namespace) -> int:
 
     root = args.data_root or os.environ.get(DATA_ROOT_ENV)
     if not root:
-        return _fail("download", ValueError(f"give --data-root DIR (or set {DATA_ROOT_ENV})"))
+        return _usage("download", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
+    problems = [] if args.data_root else [_from_environment(DATA_ROOT_ENV, download_root_dir)]
+    if not args.base_url:
+        problems.append(_from_environment(DOWNLOAD_URL_ENV, http_url))
+    for problem in problems:
+        if problem:
+            return _usage("download", problem)
     start = time.perf_counter()
     try:
         paths = download(args.dataset, root, base_url=args.base_url, keep_archive=args.keep_archive,
                          timeout=args.timeout, log=print)
-    except (FileNotFoundError, ValueError, DownloadError) as err:
+    except (OSError, ValueError, DownloadError) as err:
         return _fail("download", err)
     print(f"{args.dataset}: {len(paths)} file(s) ready in {Path(paths[0]).parent} "
           f"({time.perf_counter() - start:.1f} s)")
@@ -84,13 +159,22 @@ def _spectrum(args: argparse.Namespace) -> int:
     from symdae.data.datasets import load
     from symdae.data.spectra import spectrum
 
+    if args.data_root is None:
+        if not os.environ.get(DATA_ROOT_ENV):
+            return _usage("spectrum", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
+        problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
+        if problem:
+            return _usage("spectrum", problem)
     try:
         start = time.perf_counter()
         data = load(args.dataset, args.split, args.n, data_root=args.data_root, verify=not args.no_verify)
         loaded = time.perf_counter()
         result = spectrum(data, args.transform, cache=not args.no_cache)
-    except (FileNotFoundError, ValueError) as err:
-        return _fail("spectrum", err)
+    except (OSError, ValueError) as err:
+        message = str(err)
+        if args.n is not None and message.startswith(f"n = {args.n} exceeds"):  # name the option given
+            message = f"--samples {message.removeprefix('n = ')}"
+        return _fail("spectrum", message)
     done = time.perf_counter()
     print(data.describe())
     print(f"provenance {data.provenance} ({data.nature}); data checksum {data.checksum[:16]}…")
@@ -117,7 +201,7 @@ def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
     info = commands.add_parser("info", help="datasets found, their nature and checksum status",
                                description="List the datasets under the data root and check every file.")
-    info.add_argument("--data-root", metavar="DIR", help=root_help)
+    info.add_argument("--data-root", metavar="DIR", type=data_root_dir, help=root_help)
     info.set_defaults(handler=_info)
 
     download = commands.add_parser(
@@ -126,11 +210,15 @@ def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         "A cifar-10-binary.tar.gz already in DIR is verified and extracted without network access.",
     )
     download.add_argument("--dataset", required=True, choices=DATASETS)
-    download.add_argument("--data-root", metavar="DIR", help="where to put it (default: $SYMDAE_DATA_ROOT)")
-    download.add_argument("--base-url", metavar="URL",
+    download.add_argument("--data-root", metavar="DIR", type=download_root_dir,
+                          help="where to put it (default: $SYMDAE_DATA_ROOT)")
+    download.add_argument("--base-url", metavar="URL", type=http_url,
                           help=f"fetch from this base URL instead of the official locations (or ${DOWNLOAD_URL_ENV})")
     download.add_argument("--keep-archive", action="store_true", help="keep cifar-10-binary.tar.gz after extracting")
-    download.add_argument("--timeout", type=float, default=60.0, metavar="S", help="network timeout in seconds")
+    download.add_argument("--timeout", type=real(0, strict=True), default=DEFAULT_TIMEOUT, metavar="S",
+                          help=f"deadline of each file from each location, in seconds: connecting, waiting and "
+                          f"receiving (default {DEFAULT_TIMEOUT:g}); a file cut off is kept as <file>.part and "
+                          f"running again resumes it")
     download.set_defaults(handler=_download)
 
     spectrum = commands.add_parser(
@@ -138,13 +226,14 @@ def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         description="Load the first N images, preprocess, eigendecompose Σ = XᵀX (a sum over rows); cached.",
     )
     spectrum.add_argument("--dataset", required=True, choices=DATASETS)
-    spectrum.add_argument("--samples", "--n", dest="n", type=int, metavar="N",
+    spectrum.add_argument("--samples", "--n", dest="n", type=integer(1), metavar="N",
                           help="the first N images, as in 'symdae experiment' (default: all available)")
     spectrum.add_argument("--split", default="train", choices=SPLITS)
     spectrum.add_argument("--transform", default="none", choices=TRANSFORMS,
                           help="preprocessing after pixels/255 (default: none, the paper's uncentred data)")
-    spectrum.add_argument("--data-root", metavar="DIR", help=root_help)
+    spectrum.add_argument("--data-root", metavar="DIR", type=data_root_dir, help=root_help)
     spectrum.add_argument("--no-verify", action="store_true", help="accept files with unrecognised checksums")
     spectrum.add_argument("--no-cache", action="store_true", help="recompute and do not save")
-    spectrum.add_argument("--top", type=int, default=5, metavar="K", help="print the K largest eigenvalues")
+    spectrum.add_argument("--top", type=integer(1), default=5, metavar="K",
+                          help="print the K largest eigenvalues (default 5; all D when K > D)")
     spectrum.set_defaults(handler=_spectrum)

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from symdae.data.checksums import FileCheck, check_file
+from symdae.data.checksums import FileCheck, read_and_check, require_recognised
 from symdae.data.cifar import parse_cifar_bin, parse_cifar_py
-from symdae.data.compression import read_uncompressed
 from symdae.data.idx import parse_idx
 from symdae.data.registry import Source
 from symdae.data.roots import Location, find_file, locate
@@ -97,9 +96,9 @@ def _load_mnist(location: Location, split: str, verify: bool) -> tuple[np.ndarra
     arrays, checks = [], []
     for name in (image_name, label_name):
         path = _require(location, name)
-        content = read_uncompressed(path)
-        arrays.append(parse_idx(content, str(path)))
-        checks.append(check_file(path, "mnist", content=content, verify=verify))
+        content, check = read_and_check(path, "mnist", verify=False)
+        arrays.append(parse_idx(content, str(path)))  # a malformed file says how before its checksum is judged
+        checks.append(require_recognised(check, "mnist") if verify else check)
     images, labels = arrays
     if images.dtype != np.uint8 or images.ndim != 3 or labels.dtype != np.uint8 or labels.shape != images.shape[:1]:
         raise ValueError(
@@ -120,9 +119,9 @@ def _load_cifar(
         path = find_file(location.folder, name)
         if path is None:
             break  # only a leading run of batches keeps the official image order
-        content = read_uncompressed(path)
+        content, check = read_and_check(path, "cifar10", verify=False)
         batch_images, batch_labels = parse(content, str(path))
-        checks.append(check_file(path, "cifar10", content=content, verify=verify))
+        checks.append(require_recognised(check, "cifar10") if verify else check)
         images.append(batch_images)
         labels.append(batch_labels)
         if n is not None and sum(len(b) for b in labels) >= n:
@@ -151,8 +150,10 @@ def load(
     needed for ``n`` images are read; CIFAR-10 batches are used in order up to
     the first missing one.
 
-    Every file read is checked (:func:`symdae.data.checksums.check_file`): an
-    unrecognised checksum raises ``ValueError`` unless ``verify=False``.
+    Every file read is identified by the checksums of the bytes actually
+    parsed (:func:`symdae.data.checksums.read_and_check`; never by a cached
+    value): an unrecognised checksum raises ``ValueError`` unless
+    ``verify=False``.
     Raises ``ValueError`` when ``n`` exceeds the images available (saying how
     many there are) and ``FileNotFoundError`` when files are missing.
     """

@@ -8,7 +8,30 @@ batches into ``root/cifar-10-batches-bin/`` with a manifest recording the
 archive's and each file's SHA-256 (:data:`~symdae.data.registry.MANIFEST_NAME`).
 
 Each transfer writes ``<file>.part`` and resumes an interrupted one with an
-HTTP ``Range`` request (RFC 9110 §14). A finished transfer is verified
+HTTP ``Range`` request (RFC 9110 §14). Two limits bound a transfer:
+
+- ``timeout`` (CLI ``--timeout``, default 600 s) is the **deadline of each
+  file from each location**: connecting, waiting and receiving included,
+  however the server paces its bytes. It is enforced by shutting the
+  connection's socket when it passes (so even a server trickling one byte a
+  second, in its headers or its body, is cut within a fraction of a second of
+  it). The bytes received so far stay in ``<file>.part`` and the next
+  location, or a rerun, resumes from them. Besides, no location may keep the
+  client waiting for the next byte (or for a connection) longer than
+  ``min(timeout, 60 s)``.
+- ``max_bytes`` is the **size cap**: the official file's size (the MNIST
+  ``.gz`` sizes of :data:`~symdae.data.registry.MNIST_GZ_SIZES`, the archive
+  size of :data:`~symdae.data.registry.ARCHIVES`), as a mirror serves the
+  official files. A response announcing more (``Content-Length`` or
+  ``Content-Range``) is refused before anything is written; a body that
+  passes the cap is cut as soon as it does, and the bytes this response added
+  are removed (a ``.part`` keeps only what earlier, well-behaved transfers
+  wrote, being a possible prefix of the official file; it is removed when it
+  holds nothing else). A ``.part`` already longer than the cap is removed
+  before starting. Uncompressing an MNIST download stops, and fails its
+  check, as soon as it yields more than the official IDX file's size.
+
+A finished transfer is verified
 (checksum of the uncompressed content, or of the archive) before it is
 renamed to its final name, so a final file is always complete and verified;
 a corrupt download is removed. A base URL given as ``base_url`` or by
@@ -27,14 +50,18 @@ import http.client
 import json
 import os
 import re
+import socket
+import ssl
 import tarfile
+import threading
 import urllib.error
 import urllib.request
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, TypeVar
+from types import TracebackType
+from typing import IO, Any, TypeVar
 
 from symdae import __version__
 from symdae._io import atomic_writer
@@ -47,13 +74,19 @@ from symdae.data.registry import (
     KNOWN_FILES,
     MANIFEST_NAME,
     MNIST_FILES,
+    MNIST_GZ_SIZES,
+    MNIST_SIZES,
     MNIST_URLS,
 )
 from symdae.data.roots import find_file
 
-__all__ = ["DownloadError", "download", "fetch"]
+__all__ = ["DEFAULT_TIMEOUT", "STALL_TIMEOUT", "DownloadError", "download", "fetch"]
 
 _CHUNK = 1 << 20
+DEFAULT_TIMEOUT = 600.0
+"""Default deadline of one file from one location, in seconds."""
+STALL_TIMEOUT = 60.0
+"""The longest wait for a connection or for the next bytes (when the deadline is longer)."""
 T = TypeVar("T")
 Log = Callable[[str], None]
 
@@ -81,49 +114,179 @@ def _range_start(content_range: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _transfer(url: str, part: Path, timeout: float) -> None:
-    """Append the rest of ``url`` to ``part`` (whole file when the server ignores the range)."""
+def _range_total(content_range: str | None) -> int | None:
+    match = re.fullmatch(r"bytes (?:\d+-\d+|\*)/(\d+)", (content_range or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def _shut(sock: socket.socket) -> None:
+    try:  # the plain socket's shutdown, also for a TLS socket: wakes a thread blocked reading it
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Deadline:
+    """Shuts every socket of one transfer when ``seconds`` have passed since entering."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """An opener whose connections (redirects included) are registered with ``deadline``."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    context = ssl.create_default_context()
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(SecureConnection, req, context=context)
+
+    return urllib.request.build_opener(Handler, SecureHandler)
+
+
+class _TooLarge(DownloadError):
+    """The server sends more than the file can be."""
+
+
+def _late(deadline: _Deadline, received: int) -> DownloadError:
+    return DownloadError(f"not finished within the timeout of {deadline.seconds:g} s ({received} bytes received)")
+
+
+def _cut_back(part: Path, size: int) -> None:
+    """Keep only the first ``size`` bytes of ``part`` (remove it when ``size`` is 0)."""
+    if size:
+        os.truncate(part, size)
+    else:
+        part.unlink(missing_ok=True)
+
+
+def _transfer(url: str, part: Path, timeout: float, max_bytes: int | None) -> None:
+    """Append the rest of ``url`` to ``part`` (whole file when the server ignores the range), within the limits."""
     offset = part.stat().st_size if part.is_file() else 0
     headers = {"User-Agent": f"symdae/{__version__}"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
-    try:
-        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
-    except urllib.error.HTTPError as err:
-        if err.code == 416 and offset:
-            return  # nothing left to send: the .part is complete (its check decides)
-        raise
-    with response:
-        resumed = offset > 0 and response.status == 206
-        if resumed and _range_start(response.headers.get("Content-Range")) != offset:
-            raise DownloadError(f"asked to resume at byte {offset}, got Content-Range "
-                                f"{response.headers.get('Content-Range')!r}")
-        start = offset if resumed else 0
-        length = response.headers.get("Content-Length")
-        received = 0
+    with _Deadline(timeout) as deadline:
         try:
-            with part.open("ab" if resumed else "wb") as handle:
-                while chunk := response.read(_CHUNK):
-                    handle.write(chunk)
-                    received += len(chunk)
+            response = _opener(deadline).open(urllib.request.Request(url, headers=headers),
+                                              timeout=min(timeout, STALL_TIMEOUT))
+        except urllib.error.HTTPError as err:
+            if err.code == 416 and offset:
+                return  # nothing left to send: the .part is complete (its check decides)
+            raise
         except (OSError, http.client.HTTPException) as err:
-            raise DownloadError(f"transfer interrupted after {start + received} bytes ({err})") from err
-        if length is not None and received < int(length):
-            raise DownloadError(f"transfer interrupted after {start + received} of {start + int(length)} bytes")
+            if deadline.expired:
+                raise _late(deadline, offset) from err
+            raise
+        with response:
+            _receive(response, part, offset, deadline, max_bytes)
 
 
-def fetch(urls: Sequence[str], dest: Path, check: Callable[[Path], T], *, timeout: float = 60.0,
-          log: Log | None = None) -> T:
+def _receive(response: Any, part: Path, offset: int, deadline: _Deadline, max_bytes: int | None) -> None:
+    resumed = offset > 0 and response.status == 206
+    content_range = response.headers.get("Content-Range")
+    if resumed and _range_start(content_range) != offset:
+        raise DownloadError(f"asked to resume at byte {offset}, got Content-Range {content_range!r}")
+    start = offset if resumed else 0
+    length = response.length  # Content-Length as http.client parsed it; None when absent or chunked
+    announced = _range_total(content_range) if resumed else None
+    if announced is None and length is not None:
+        announced = start + length
+    if max_bytes is not None and announced is not None and announced > max_bytes:
+        raise _TooLarge(f"the server announces {announced} bytes, more than the {max_bytes} of the official "
+                        f"file; refused before writing anything")
+    received = 0
+    too_large = False
+    try:
+        with part.open("ab" if resumed else "wb") as handle:
+            while True:
+                room = _CHUNK if max_bytes is None else min(_CHUNK, max_bytes - start - received + 1)
+                chunk = response.read1(room)
+                if not chunk:
+                    break
+                if max_bytes is not None and start + received + len(chunk) > max_bytes:
+                    too_large = True
+                    break
+                handle.write(chunk)
+                received += len(chunk)
+    except (OSError, http.client.HTTPException) as err:
+        if deadline.expired:
+            raise _late(deadline, start + received) from err
+        raise DownloadError(f"transfer interrupted after {start + received} bytes ({err})") from err
+    if too_large:
+        _cut_back(part, start)
+        raise _TooLarge(f"the server sent more than the {max_bytes} bytes of the official file; cut there, "
+                        f"and the {received} bytes it had sent were discarded")
+    if deadline.expired:
+        raise _late(deadline, start + received)
+    if length is not None and received < length:
+        raise DownloadError(f"transfer interrupted after {start + received} of {start + length} bytes")
+
+
+def _positive_seconds(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
+        raise ValueError(f"timeout must be a finite number of seconds > 0; got {timeout!r}")
+    return float(timeout)
+
+
+def fetch(urls: Sequence[str], dest: Path, check: Callable[[Path], T], *, timeout: float = DEFAULT_TIMEOUT,
+          max_bytes: int | None = None, log: Log | None = None) -> T:
     """Download ``dest`` from the first of ``urls`` that works, verify it with ``check``, rename it.
 
     Data goes to ``dest.part``; a ``.part`` left by an interrupted run is
-    resumed. ``check(path)`` must raise ``ValueError`` for a bad file; its
+    resumed. ``timeout`` is the deadline in seconds of the transfer from each
+    location, ``max_bytes`` the most the file may hold (see the module
+    notes). ``check(path)`` must raise ``ValueError`` for a bad file; its
     result is returned. An existing ``dest`` is only checked, not downloaded
     again. Raises ``FileNotFoundError`` when every URL answers 404,
-    ``DownloadError`` on other transfer failures (the ``.part`` is kept, so
-    rerunning resumes) and ``ValueError`` when the downloaded file fails
-    ``check`` (the ``.part`` is removed; no final file is written).
+    ``DownloadError`` on other transfer failures (a ``.part`` with a possible
+    prefix of the file is kept, so rerunning resumes) and ``ValueError`` when
+    the downloaded file fails ``check`` (the ``.part`` is removed; no final
+    file is written).
     """
+    timeout = _positive_seconds(timeout)
+    if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1):
+        raise ValueError(f"max_bytes must be a whole number >= 1 or None; got {max_bytes!r}")
     if dest.is_file():
         try:
             return check(dest)
@@ -131,6 +294,10 @@ def fetch(urls: Sequence[str], dest: Path, check: Callable[[Path], T], *, timeou
             raise ValueError(f"{dest} exists but fails verification ({err}); remove it and run again") from err
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(f"{dest.name}.part")
+    if max_bytes is not None and part.is_file() and part.stat().st_size > max_bytes:
+        if log:
+            log(f"{part}: {part.stat().st_size} bytes, more than the {max_bytes} of the official file: removed")
+        part.unlink()
     failures: list[str] = []
     statuses: list[int] = []
     for url in urls:
@@ -138,7 +305,7 @@ def fetch(urls: Sequence[str], dest: Path, check: Callable[[Path], T], *, timeou
             log(f"downloading {url} -> {dest}" + (f" (resuming at byte {part.stat().st_size})"
                                                     if part.is_file() and part.stat().st_size else ""))
         try:
-            _transfer(url, part, timeout)
+            _transfer(url, part, timeout, max_bytes)
         except urllib.error.HTTPError as err:
             failures.append(f"{url}: HTTP {err.code} {err.reason}")
             statuses.append(err.code)
@@ -179,8 +346,31 @@ def _existing(folder: Path, name: str, dataset: str) -> FileCheck | None:
         raise ValueError(f"{path} is in the way: {err}. Move it away and run again") from err
 
 
+def _at_most(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
+    """``chunks``, failing with ``ValueError`` as soon as they add up to more than ``limit`` bytes."""
+    seen = 0
+    for chunk in chunks:
+        seen += len(chunk)
+        if seen > limit:
+            raise ValueError(f"the uncompressed content exceeds the official {limit} bytes")
+        yield chunk
+
+
+def _make_dir(path: Path, what: str, *, create: bool = True) -> Path:
+    """``path`` as a directory (created if need be), or ``ValueError`` saying why it cannot be one."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{what} {path} exists and is not a directory; move it away and run again")
+    if not create:
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"{what} {path} cannot be created: {err.strerror or err}") from err
+    return path
+
+
 def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log | None) -> list[Path]:
-    folder = root / "mnist"
+    folder = _make_dir(root / "mnist", "the MNIST folder")
     paths = []
     for name in (name for pair in MNIST_FILES.values() for name in pair):
         present = _existing(folder, name, "mnist")
@@ -191,8 +381,8 @@ def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log |
             continue
         expected = _official_sha256("mnist", name)
 
-        def check(path: Path, expected: str = expected) -> Digests:
-            digests = hash_chunks(iter_uncompressed(path, gz=True))
+        def check(path: Path, expected: str = expected, size: int = MNIST_SIZES[name]) -> Digests:
+            digests = hash_chunks(_at_most(iter_uncompressed(path, gz=True), size))
             if digests.sha256 != expected:
                 raise ValueError(f"SHA-256 of the uncompressed content is {digests.sha256}, "
                                  f"not the official {expected}")
@@ -200,7 +390,7 @@ def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log |
 
         dest = folder / f"{name}.gz"
         urls = [_join(base, f"{name}.gz") for base in _base_urls(MNIST_URLS, base_url)]
-        remember(dest, fetch(urls, dest, check, timeout=timeout, log=log))
+        remember(dest, fetch(urls, dest, check, timeout=timeout, max_bytes=MNIST_GZ_SIZES[name], log=log))
         if log:
             log(f"{dest}: verified")
         paths.append(dest)
@@ -272,10 +462,11 @@ def _download_archive(dataset: str, root: Path, base_url: str | None, keep_archi
             raise ValueError(f"SHA-256 {digests.sha256} (MD5 {digests.md5}) is not the official "
                              f"{archive.sha256} (MD5 {archive.md5})")
 
+    _make_dir(folder, f"the {dataset} folder", create=False)  # created when extracting
     dest = root / archive.filename
     supplied = dest.is_file()
     urls = [_join(base, archive.filename) for base in _base_urls(archive.urls, base_url)]
-    fetch(urls, dest, check, timeout=timeout, log=log)
+    fetch(urls, dest, check, timeout=timeout, max_bytes=archive.size, log=log)
     if log:
         log(f"{dest}: verified; extracting into {folder}")
     paths = _extract(dest, dataset, folder)
@@ -285,20 +476,21 @@ def _download_archive(dataset: str, root: Path, base_url: str | None, keep_archi
 
 
 def download(dataset: str, data_root: str | os.PathLike[str], *, base_url: str | None = None,
-             keep_archive: bool = False, timeout: float = 60.0, log: Log | None = None) -> list[Path]:
+             keep_archive: bool = False, timeout: float = DEFAULT_TIMEOUT, log: Log | None = None) -> list[Path]:
     """Download ``dataset`` (``"mnist"`` or ``"cifar10"``) into its standard subfolder of ``data_root``.
 
     Files already present and recognised are kept (see the module notes).
     ``base_url`` (else ``$SYMDAE_DOWNLOAD_URL``) replaces the official
     locations; ``keep_archive`` keeps a downloaded ``cifar-10-binary.tar.gz``
-    after extraction; ``log`` receives
-    progress lines. Returns the paths of the dataset's files. Errors as in
-    :func:`fetch`.
+    after extraction; ``timeout`` is the deadline of each file from each
+    location, in seconds; ``log`` receives progress lines. Returns the paths
+    of the dataset's files. Errors as in :func:`fetch`; a ``data_root`` that
+    is not (and cannot be made) a directory is a ``ValueError``.
     """
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {dataset!r}")
-    root = Path(data_root).expanduser()
-    root.mkdir(parents=True, exist_ok=True)
+    timeout = _positive_seconds(timeout)
+    root = _make_dir(Path(data_root).expanduser(), "data_root")
     if dataset == "mnist":
         return _download_mnist(root, base_url, timeout, log)
     return _download_archive(dataset, root, base_url, keep_archive, timeout, log)

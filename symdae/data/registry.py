@@ -38,6 +38,8 @@ __all__ = [
     "KNOWN_FILES",
     "MANIFEST_NAME",
     "MNIST_FILES",
+    "MNIST_GZ_SIZES",
+    "MNIST_SIZES",
     "MNIST_URLS",
     "SOURCES",
     "UNVERIFIED",
@@ -169,6 +171,23 @@ MNIST_URLS = (
 )
 """Commonly used MNIST mirrors, tried in order; each serves ``<name>.gz``."""
 
+MNIST_GZ_SIZES = {
+    "train-images-idx3-ubyte": 9_912_422,
+    "train-labels-idx1-ubyte": 28_881,
+    "t10k-images-idx3-ubyte": 1_648_877,
+    "t10k-labels-idx1-ubyte": 4_542,
+}
+"""Byte sizes of the official ``<name>.gz`` files (as listed on LeCun's MNIST page, which every mirror above
+serves unchanged): the most a download of one may receive."""
+
+MNIST_SIZES = {
+    "train-images-idx3-ubyte": 16 + 60_000 * 28 * 28,
+    "train-labels-idx1-ubyte": 8 + 60_000,
+    "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
+    "t10k-labels-idx1-ubyte": 8 + 10_000,
+}
+"""Byte sizes of the official IDX files, uncompressed (header, then one byte per value)."""
+
 
 @dataclass(frozen=True)
 class Archive:
@@ -176,7 +195,8 @@ class Archive:
 
     ``members`` are paths inside the archive; they are extracted (flat) into
     ``folder`` under the data root. ``md5`` and ``size`` may be ``None`` when
-    not known; ``sha256`` is always checked.
+    not known; ``sha256`` is always checked. ``size`` is also the most a
+    download of the archive may receive.
     """
 
     dataset: str

@@ -9,25 +9,41 @@ component on ties), making V reproducible.
 Σ is accumulated in float64 over chunks of rows. Eigendecompositions are
 cached under ``<cache>/spectra/`` (``$SYMDAE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/symdae``, else ``~/.cache/symdae``), one ``.npz`` per
-dataset, split, N, transform and data checksum, written atomically.
+dataset, split, N, transform and data checksum, written atomically. The data
+checksum is that of the bytes the dataset was parsed from
+(:attr:`~symdae.data.datasets.Dataset.checksum`), in the file name and in
+full in the file, so a spectrum is only ever served for the very data it was
+computed from.
+
+A cached file is verified before it is used: its metadata must name this
+dataset, split, N, transform and data checksum, its arrays must be float64
+of shapes (D,) and (D, D), finite, with eigenvalues >= 0 in descending
+order, and their SHA-256 must equal the one stored with them. A file that
+fails (empty, truncated, edited, a directory in its place) is reported in
+one line on standard error, cleared away and recomputed; a file written by
+an older symdae is recomputed silently. A cache that cannot be written is
+reported and skipped (as is an unusable cache folder): the spectrum is
+returned all the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from symdae._io import atomic_writer, cache_dir
+from symdae.data._cache import cache_root, discard, notice
 from symdae.data.datasets import Dataset
 from symdae.data.preprocessing import TRANSFORMS, Preprocessor, flatten
 
 __all__ = ["Spectrum", "gram_matrix", "psd_eigh", "spectra_dir", "spectrum"]
 
-_FORMAT = 1
+_FORMAT = 2
+_KEYS = frozenset({"eigenvalues", "eigenvectors", "meta"})
 _CHUNK_ROWS = 4096
 
 
@@ -101,39 +117,101 @@ def _meta(data: Dataset, transform: str) -> dict[str, object]:
             "transform": transform, "checksum": data.checksum}
 
 
-def _read_cached(path: Path, meta: dict[str, object], dim: int) -> tuple[np.ndarray, np.ndarray] | None:
-    try:
+def _arrays_sha256(values: np.ndarray, vectors: np.ndarray) -> str:
+    digest = hashlib.sha256()
+    for array in (values, vectors):
+        digest.update(np.ascontiguousarray(array, dtype="<f8").tobytes())
+    return digest.hexdigest()
+
+
+def _check_arrays(values: np.ndarray, vectors: np.ndarray, dim: int) -> str | None:
+    """Why the arrays cannot be the spectrum of a D = ``dim`` dataset, or ``None``."""
+    for name, array, shape in (("eigenvalues", values, (dim,)), ("eigenvectors", vectors, (dim, dim))):
+        if array.dtype != np.float64 or array.shape != shape:
+            return f"{name} is {array.dtype} {array.shape}, not float64 {shape}"
+        if not np.isfinite(array).all():
+            return f"{name} has non-finite values"
+    if values.size and (values.min() < 0 or np.any(np.diff(values) > 0)):
+        return "eigenvalues are not >= 0 in descending order"
+    return None
+
+
+Arrays = tuple[np.ndarray, np.ndarray]
+
+
+def _read_cached(path: Path, meta: dict[str, object], dim: int) -> tuple[Arrays | None, str | None]:
+    """(the cached arrays, or ``None``; why the file is damaged, or ``None``)."""
+    if not path.exists() and not path.is_symlink():
+        return None, None
+    if not path.is_file():
+        return None, "not a regular file"
+    try:  # any failure to read a cache file means it is damaged
+        if path.stat().st_size == 0:
+            return None, "empty"
         with np.load(path, allow_pickle=False) as stored:
-            if json.loads(str(stored["meta"])) != meta:
-                return None
+            keys = set(stored.files)
+            if keys != _KEYS:
+                return None, f"holds {sorted(keys)}, not {sorted(_KEYS)}"
+            found = json.loads(str(stored["meta"]))
+            if not isinstance(found, dict):
+                return None, "its metadata is not a JSON object"
+            fmt = found.get("format")
+            if isinstance(fmt, int) and not isinstance(fmt, bool) and 1 <= fmt < _FORMAT:
+                return None, None  # an older symdae's: recomputed and replaced
+            stored_sha = found.pop("arrays_sha256", None)
+            if found != meta:
+                differ = ", ".join(f"{key} {found.get(key)!r} (expected {value!r})"
+                                   for key, value in meta.items() if found.get(key) != value)
+                extra = sorted(set(found) - set(meta))
+                return None, f"made for other data: {differ or 'extra fields ' + ', '.join(extra)}"
             values, vectors = stored["eigenvalues"], stored["eigenvectors"]
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        return None
-    if values.shape != (dim,) or vectors.shape != (dim, dim):
-        return None
-    return values, vectors
+    except Exception as err:  # a truncated zip, a bad array header, bad JSON, ...
+        return None, f"unreadable: {type(err).__name__}: {err}"
+    problem = _check_arrays(values, vectors, dim)
+    if problem is not None:
+        return None, problem
+    if stored_sha != _arrays_sha256(values, vectors):
+        return None, "its arrays do not match their stored SHA-256"
+    return (values, vectors), None
+
+
+def _write(path: Path, values: np.ndarray, vectors: np.ndarray, meta: dict[str, object]) -> bool:
+    """Save atomically; report and skip (returning ``False``) when the cache cannot be written."""
+    record = {**meta, "arrays_sha256": _arrays_sha256(values, vectors)}
+    try:
+        with atomic_writer(path) as handle:
+            np.savez(handle, eigenvalues=values, eigenvectors=vectors, meta=np.array(json.dumps(record)))
+    except OSError as err:
+        notice(f"could not write the spectrum cache {path} ({err.strerror or err}); continuing without it")
+        return False
+    return True
 
 
 def spectrum(data: Dataset, transform: str = "none", *, cache: bool = True) -> Spectrum:
     """Σ = XᵀX of ``data`` preprocessed by ``transform`` (:mod:`symdae.data.preprocessing`), eigendecomposed.
 
-    With ``cache`` true, a matching cached result is returned (checked against
-    dataset, split, N, transform and data checksum), else it is computed and
-    saved atomically; an unreadable cache file is recomputed and replaced.
+    With ``cache`` true, a matching cached result is returned (verified as
+    the module notes say), else it is computed and saved atomically; a
+    damaged cache file is reported on standard error and replaced.
     """
     if transform not in TRANSFORMS:
         raise ValueError(f"transform must be one of {', '.join(TRANSFORMS)}; got {transform!r}")
     meta = _meta(data, transform)
-    path = spectra_dir() / f"{data.name}-{data.split}-n{data.n}-{transform}-{data.checksum[:16]}.npz"
-    found = _read_cached(path, meta, data.dim) if cache else None
+    root = cache_root() if cache else None
+    name = f"{data.name}-{data.split}-n{data.n}-{transform}-{data.checksum[:16]}.npz"
+    path = root / "spectra" / name if root is not None else None
+    found = None
+    if path is not None:
+        found, problem = _read_cached(path, meta, data.dim)
+        if problem is not None:
+            discard(path, "spectrum", problem, "recomputing")
     if found is not None:
         values, vectors = found
     else:
         flat = flatten(data.images)
         values, vectors = psd_eigh(_dataset_gram(flat, Preprocessor.fit(flat, transform)))
-        if cache:
-            with atomic_writer(path) as handle:
-                np.savez(handle, eigenvalues=values, eigenvectors=vectors, meta=np.array(json.dumps(meta)))
+        if path is not None and not _write(path, values, vectors, meta):
+            path = None
     values.flags.writeable = vectors.flags.writeable = False
     return Spectrum(values, vectors, data.name, data.split, data.n, transform, data.checksum, data.provenance,
-                    path if cache else None, found is not None)
+                    path, found is not None)

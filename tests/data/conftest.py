@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from symdae.data import Dataset, load
+from symdae.data import Dataset, checksums, load
+from symdae.data import spectra as spectra_module
 from symdae.data.roots import Location, locate
 from tests.data.helpers import FileServer, serve
 
@@ -23,12 +27,46 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield
 
 
+_EIGH: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _remembered_eigh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``spectrum`` computes each distinct Σ's eigendecomposition once per session (tests recompute many).
+
+    The real :func:`~symdae.data.spectra.psd_eigh` runs the first time a Σ
+    is seen; later calls get copies of its result. Tests of ``psd_eigh``
+    itself call it directly and are unaffected.
+    """
+    real = spectra_module.psd_eigh
+
+    def remembered(sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        key = hashlib.sha256(np.ascontiguousarray(sigma).tobytes()).hexdigest()
+        if key not in _EIGH:
+            _EIGH[key] = real(sigma)
+        values, vectors = _EIGH[key]
+        return values.copy(), vectors.copy()
+
+    monkeypatch.setattr(spectra_module, "psd_eigh", remembered)
+
+
 @pytest.fixture
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache folder for this test only."""
     folder = tmp_path / "fresh-cache"
     monkeypatch.setenv("SYMDAE_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def settle(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Shorten the checksum cache's racy-clean margin to 50 ms; calling the result waits it out.
+
+    Files written by a test are cached only once ``settle()`` has let their
+    status-change time fall that far into the past (as 2 s would in use).
+    """
+    monkeypatch.setattr(checksums, "_SETTLE_NS", 50_000_000)
+    return lambda: time.sleep(0.06)
 
 
 def _located(data_root: Path, dataset: str) -> Location:

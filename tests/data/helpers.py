@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,27 @@ def write(path: Path, content: bytes, gz: bool = False) -> Path:
     target = path.with_name(f"{path.name}.gz") if gz else path
     target.write_bytes(gzip.compress(content, mtime=0) if gz else content)
     return target
+
+
+def tamper_keeping_size_and_times(path: Path, start: int = -1, stop: int | None = None) -> None:
+    """Invert the bytes ``start:stop`` of ``path`` in place (default: the last), then set its times back.
+
+    Size, access and modification times are as before: only the content
+    (and the status-change time, which nothing can set back) differs.
+    """
+    before = path.stat()
+    content = bytearray(path.read_bytes())
+    span = slice(start, stop if stop is not None else (start + 1 or None))
+    content[span] = bytes(255 - b for b in content[span])
+    path.write_bytes(bytes(content))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_atime_ns, after.st_mtime_ns) == (before.st_size, before.st_atime_ns,
+                                                                     before.st_mtime_ns)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def idx_bytes(values: np.ndarray) -> bytes:
@@ -72,12 +95,19 @@ def py2_batch_pickle(data: np.ndarray, labels: list[int]) -> bytes:
     return out
 
 
+Script = Callable[["_Handler"], None]
+"""A response written by hand: called with the request handler instead of serving a file."""
+
+
 class FileServer(ThreadingHTTPServer):
     """HTTP server on 127.0.0.1 serving files under ``root``, with Range support.
 
     ``drop_after[url_path] = k`` makes the next response for that path stop
     after k body bytes (an interrupted transfer); ``ranges = False`` makes it
-    ignore Range headers; ``requests`` records (path, Range header).
+    ignore Range headers; ``scripts[url_path]`` replaces the response for that
+    path (see :func:`endless`, :func:`trickle`, :func:`slow_headers`);
+    ``requests`` records (path, Range header). ``stopping`` is set when the
+    server closes, ending any script still sending.
     """
 
     def __init__(self, root: Path) -> None:
@@ -85,11 +115,60 @@ class FileServer(ThreadingHTTPServer):
         self.root = root
         self.requests: list[tuple[str, str | None]] = []
         self.drop_after: dict[str, int] = {}
+        self.scripts: dict[str, Script] = {}
         self.ranges = True
+        self.stopping = threading.Event()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up on a script is expected: no traceback on stderr."""
+
+
+def endless(status: int = 200, headers: dict[str, str] | None = None, chunk: bytes = b"\x00" * 65536) -> Script:
+    """A body that never ends (no Content-Length unless given in ``headers``)."""
+
+    def script(handler: _Handler) -> None:
+        handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        while not handler.server.stopping.is_set():
+            handler.wfile.write(chunk)
+
+    return script
+
+
+def trickle(content: bytes, interval: float) -> Script:
+    """``content`` with its true Content-Length, one byte every ``interval`` seconds."""
+
+    def script(handler: _Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(content)))
+        handler.end_headers()
+        handler.wfile.flush()
+        for index in range(len(content)):
+            if handler.server.stopping.wait(interval):
+                return
+            handler.wfile.write(content[index:index + 1])
+            handler.wfile.flush()
+
+    return script
+
+
+def slow_headers(interval: float) -> Script:
+    """A status line, then a header that arrives one byte every ``interval`` seconds, without end."""
+
+    def script(handler: _Handler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        handler.wfile.flush()
+        while not handler.server.stopping.wait(interval):
+            handler.wfile.write(b"a")
+            handler.wfile.flush()
+
+    return script
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -99,6 +178,14 @@ class _Handler(BaseHTTPRequestHandler):
         server = self.server
         requested = self.headers.get("Range")
         server.requests.append((self.path, requested))
+        script = server.scripts.get(self.path)
+        if script is not None:
+            self.close_connection = True
+            try:
+                script(self)
+            except OSError:  # the client hung up
+                pass
+            return
         path = server.root / self.path.lstrip("/")
         if not path.is_file():
             self.send_error(404)
@@ -134,6 +221,7 @@ def serve(root: Path) -> Iterator[FileServer]:
     try:
         yield server
     finally:
+        server.stopping.set()
         server.shutdown()
         server.server_close()
         thread.join()

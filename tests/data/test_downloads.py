@@ -9,14 +9,24 @@ import io
 import json
 import shutil
 import tarfile
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from symdae.data import DownloadError, download, fetch, load, registry
-from symdae.data.registry import ARCHIVES, MANIFEST_NAME
-from tests.data.helpers import FileServer, cifar_bin_bytes, random_images, write, write_mnist
+from symdae.data import DownloadError, check_file, download, fetch, load, registry
+from symdae.data.registry import ARCHIVES, MANIFEST_NAME, MNIST_GZ_SIZES, MNIST_SIZES
+from tests.data.helpers import (
+    FileServer,
+    cifar_bin_bytes,
+    endless,
+    random_images,
+    slow_headers,
+    trickle,
+    write,
+    write_mnist,
+)
 
 SMALL = "t10k-labels-idx1-ubyte.gz"
 LARGE = "t10k-images-idx3-ubyte.gz"
@@ -30,7 +40,7 @@ def mnist_served(file_server: FileServer, mnist_folder: Path) -> FileServer:
                  "t10k-labels-idx1-ubyte"):
         raw = mnist_folder / name
         if raw.is_file():
-            (file_server.root / f"{name}.gz").write_bytes(gzip.compress(raw.read_bytes(), compresslevel=1))
+            (file_server.root / f"{name}.gz").write_bytes(gzip.compress(raw.read_bytes()))  # within the cap
         else:
             shutil.copy(mnist_folder / f"{name}.gz", file_server.root)
     return file_server
@@ -44,7 +54,9 @@ def test_mnist_download_verifies_and_loads(mnist_served: FileServer, tmp_path: P
     assert sorted(p.name for p in paths) == sorted(p.name for p in mnist_served.root.iterdir())
     assert all(p.parent == root / "mnist" for p in paths) and not list(root.rglob("*.part"))
     data = load("mnist", "test", data_root=root)
-    assert data.provenance == "mnist-official" and all(check.cached for check in data.files)
+    assert data.provenance == "mnist-official"
+    assert not any(check.cached for check in data.files)  # loading hashes the bytes it parses
+    assert all(check_file(path, "mnist").cached for path in paths)  # the download's digests, for `data info`
     served = len(mnist_served.requests)
     download("mnist", root, base_url=mnist_served.url, log=lines.append)  # all present: nothing fetched
     assert len(mnist_served.requests) == served and sum("present, verified" in line for line in lines) == 4
@@ -213,3 +225,120 @@ def test_unknown_file_in_the_way_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"train-images-idx3-ubyte is in the way: .*Move it away and run again"):
         download("mnist", tmp_path)
     assert (tmp_path / "mnist" / "train-images-idx3-ubyte").read_bytes() == before
+
+
+# --- limits: the size cap and the deadline --------------------------------------------------------------------
+
+
+def _accept(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def test_endless_body_is_cut_at_the_cap(file_server: FileServer, tmp_path: Path) -> None:
+    file_server.scripts["/f.gz"] = endless()
+    dest = tmp_path / "dl" / "f.gz"
+    started = time.monotonic()
+    with pytest.raises(DownloadError, match=r"f\.gz: the server sent more than the 200000 bytes of the official "
+                                            r"file; cut there, and the \d+ bytes it had sent were discarded$"):
+        fetch([file_server.url + "f.gz"], dest, _accept, max_bytes=200_000, timeout=30)
+    assert time.monotonic() - started < 5
+    assert not list(dest.parent.iterdir())  # neither the file nor a .part
+
+
+def test_endless_mnist_download_is_cut_at_the_official_size(file_server: FileServer, tmp_path: Path) -> None:
+    file_server.scripts[f"/{FIRST}"] = endless()
+    root = tmp_path / "root"
+    with pytest.raises(DownloadError, match=rf"could not download {FIRST}: .*more than the "
+                                            rf"{MNIST_GZ_SIZES['train-images-idx3-ubyte']} bytes"):
+        download("mnist", root, base_url=file_server.url)
+    assert not list((root / "mnist").iterdir())
+
+
+@pytest.mark.parametrize("headers", [{"Content-Length": "200001"},
+                                     {"Content-Length": "199000", "Content-Range": "bytes 1000-199999/200001"}],
+                         ids=["content-length", "content-range"])
+def test_announced_size_over_the_cap_is_refused_before_writing(file_server: FileServer, tmp_path: Path,
+                                                              headers: dict[str, str]) -> None:
+    status = 206 if "Content-Range" in headers else 200
+    file_server.scripts["/f.gz"] = endless(status, headers)
+    dest = tmp_path / "f.gz"
+    part = tmp_path / "f.gz.part"
+    part.write_bytes(b"p" * 1000)  # a prefix left by an earlier run
+    with pytest.raises(DownloadError, match=r"announces 200001 bytes, more than the 200000 of the official file; "
+                                            r"refused before writing anything; the partial file .* is kept"):
+        fetch([file_server.url + "f.gz"], dest, _accept, max_bytes=200_000)
+    assert part.read_bytes() == b"p" * 1000 and not dest.exists()
+
+
+def test_overflow_after_a_resume_keeps_only_the_earlier_prefix(file_server: FileServer, tmp_path: Path) -> None:
+    file_server.scripts["/f.gz"] = endless(206, {"Content-Range": "bytes 1000-199999/*"})
+    part = tmp_path / "f.gz.part"
+    part.write_bytes(b"p" * 1000)
+    with pytest.raises(DownloadError, match="more than the 200000 bytes"):
+        fetch([file_server.url + "f.gz"], tmp_path / "f.gz", _accept, max_bytes=200_000)
+    assert part.read_bytes() == b"p" * 1000  # what this response added is gone; the earlier prefix stays
+    assert file_server.requests == [("/f.gz", "bytes=1000-")]
+
+
+def test_part_longer_than_the_cap_is_removed_first(file_server: FileServer, tmp_path: Path) -> None:
+    (file_server.root / "f.gz").write_bytes(b"good")
+    part = tmp_path / "f.gz.part"
+    part.write_bytes(b"x" * 11)
+    lines: list[str] = []
+    assert fetch([file_server.url + "f.gz"], tmp_path / "f.gz", _accept, max_bytes=10, log=lines.append) == b"good"
+    assert "more than the 10 of the official file: removed" in lines[0]
+    assert file_server.requests == [("/f.gz", None)]  # started afresh, not resumed past the cap
+
+
+def test_trickling_body_is_cut_at_the_deadline_and_resumed(file_server: FileServer, tmp_path: Path) -> None:
+    content = bytes(range(256)) * 4
+    (file_server.root / "f.gz").write_bytes(content)
+    file_server.scripts["/f.gz"] = trickle(content, 0.05)
+    dest = tmp_path / "f.gz"
+    started = time.monotonic()
+    with pytest.raises(DownloadError, match=r"not finished within the timeout of 1 s \(\d+ bytes received\); the "
+                                            r"partial file .*f\.gz\.part is kept: run again to resume"):
+        fetch([file_server.url + "f.gz"], dest, _accept, timeout=1, max_bytes=len(content))
+    elapsed = time.monotonic() - started
+    assert 0.9 < elapsed < 1.8, elapsed
+    part = tmp_path / "f.gz.part"
+    kept = part.read_bytes()
+    assert 0 < len(kept) < 40 and content.startswith(kept)  # a true prefix, kept for resuming
+    del file_server.scripts["/f.gz"]
+    assert fetch([file_server.url + "f.gz"], dest, _accept, timeout=5, max_bytes=len(content)) == content
+    assert file_server.requests[-1] == ("/f.gz", f"bytes={len(kept)}-")
+
+
+def test_trickling_headers_are_cut_at_the_deadline(file_server: FileServer, tmp_path: Path) -> None:
+    file_server.scripts["/f.gz"] = slow_headers(0.05)
+    started = time.monotonic()
+    with pytest.raises(DownloadError, match=r"could not download f\.gz: .*not finished within the timeout of 1 s"):
+        fetch([file_server.url + "f.gz"], tmp_path / "dl" / "f.gz", _accept, timeout=1)
+    assert 0.9 < time.monotonic() - started < 1.8
+    assert not list((tmp_path / "dl").iterdir())
+
+
+def test_deadline_and_cap_must_be_sensible(tmp_path: Path) -> None:
+    for bad in (0, -1, float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match="timeout must be a finite number of seconds > 0"):
+            fetch(["http://127.0.0.1:9/f"], tmp_path / "f", _accept, timeout=bad)
+        with pytest.raises(ValueError, match="timeout must be a finite number of seconds > 0"):
+            download("mnist", tmp_path, timeout=bad)
+    with pytest.raises(ValueError, match="max_bytes must be a whole number >= 1 or None; got 0"):
+        fetch(["http://127.0.0.1:9/f"], tmp_path / "f", _accept, max_bytes=0)
+
+
+def test_gzip_that_expands_past_the_official_size_fails_its_check(file_server: FileServer, tmp_path: Path) -> None:
+    size = MNIST_SIZES["train-images-idx3-ubyte"]
+    (file_server.root / FIRST).write_bytes(gzip.compress(bytes(size + 1), compresslevel=1))
+    root = tmp_path / "root"
+    with pytest.raises(ValueError, match=rf"failed verification after download and was removed: the uncompressed "
+                                         rf"content exceeds the official {size} bytes"):
+        download("mnist", root, base_url=file_server.url)
+    assert not list((root / "mnist").iterdir())
+
+
+def test_data_root_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match=r"data_root .*file exists and is not a directory"):
+        download("mnist", tmp_path / "file")
