@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["integer", "output_dir", "output_file", "real"]
+__all__ = ["device", "existing_dir", "integer", "output_dir", "output_file", "real", "subset"]
 
 
 def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
@@ -76,9 +76,15 @@ def _writable_location(path: Path, what: str) -> None:
                                          "writable")
 
 
+def _nonempty_path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must be a path, got an empty string")
+    return Path(text).expanduser()
+
+
 def output_dir(text: str) -> Path:
     """A folder to write into: an existing writable directory, or one that can be created."""
-    path = Path(text).expanduser()
+    path = _nonempty_path(text)
     if path.exists():
         if not path.is_dir():
             raise argparse.ArgumentTypeError(f"{text!r} exists and is not a directory")
@@ -91,7 +97,7 @@ def output_dir(text: str) -> Path:
 
 def output_file(text: str) -> Path:
     """A file to write: an existing writable regular file, or one that can be created."""
-    path = Path(text).expanduser()
+    path = _nonempty_path(text)
     if path.exists() or path.is_symlink():
         if path.is_dir():
             raise argparse.ArgumentTypeError(f"{text!r} is a directory, not a file")
@@ -102,3 +108,39 @@ def output_file(text: str) -> Path:
         return path
     _writable_location(path, "file")
     return path
+
+
+def existing_dir(text: str) -> Path:
+    """A folder to read from: it must exist and be a readable directory."""
+    path = _nonempty_path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text!r} does not exist")
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text!r} is not readable")
+    return path
+
+
+def device(text: str) -> str:
+    """A torch device name: ``auto``, ``cpu``, ``cuda`` or ``cuda:<index>`` (whether it exists is checked later)."""
+    if text in ("auto", "cpu", "cuda") or (text.startswith("cuda:") and text[5:].isdigit()):
+        return text
+    raise argparse.ArgumentTypeError(f"must be auto, cpu, cuda or cuda:<index>, got {text!r}")
+
+
+def subset(allowed: tuple[str, ...]) -> Callable[[str], str]:
+    """A comma-separated, non-empty selection from ``allowed`` (repeats dropped), returned comma-joined."""
+
+    def parse(text: str) -> str:
+        chosen = [part.strip() for part in text.split(",") if part.strip()]
+        if not chosen:
+            raise argparse.ArgumentTypeError(f"must name at least one of {', '.join(allowed)}, got {text!r}")
+        unknown = [part for part in chosen if part not in allowed]
+        if unknown:
+            raise argparse.ArgumentTypeError(f"must be a comma-separated list of {', '.join(allowed)}, "
+                                             f"got {unknown[0]!r}")
+        return ",".join(dict.fromkeys(chosen))
+
+    parse.__name__ = "list"
+    return parse

@@ -1,7 +1,9 @@
-"""A progress bar for long runs (tqdm), fed by the ``progress(done, total)`` callbacks of the trainers."""
+"""A progress bar for long runs (tqdm), fed by the ``progress(done, total)`` callbacks of the trainers,
+and :func:`say` for one-line notes that do not tear a bar drawn at the time."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -17,3 +19,12 @@ def progress_bar(label: str, total: int, disable: bool = False) -> Iterator[Call
             bar.update(done - bar.n)  # tqdm throttles the redraws
 
         yield progress
+
+
+def say(text: str) -> None:
+    """Print ``text`` as one line on stderr, above any progress bar being drawn."""
+    tqdm = sys.modules.get("tqdm")
+    if tqdm is not None:
+        tqdm.tqdm.write(text, file=sys.stderr)
+    else:
+        print(text, file=sys.stderr, flush=True)

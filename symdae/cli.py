@@ -2,11 +2,20 @@
 
 Each subcommand imports what it needs only when it runs, so ``symdae --help``
 starts without loading SymPy, Numba or torch.
+
+Every option is checked when the command line is parsed (:mod:`symdae._options`):
+a bad value is a one-line usage error naming the option and the rule, exit
+status 2, before any work. Settings that are only wrong together (or against
+the data found) are refused the same way before training starts. A run that
+cannot finish (missing or damaged data, divergence, an output folder in use)
+prints one line and exits 1; Ctrl-C prints one line -- for training, where the
+state was saved and how to continue -- and exits 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -14,10 +23,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from symdae import __version__
+from symdae._options import device, existing_dir, integer, output_dir, output_file, real, subset
 from symdae.data.cli import add_data_commands
 
 if TYPE_CHECKING:
     from symdae.experiments import Experiment
+
+USAGE, FAILURE, INTERRUPTED = 2, 1, 130
+DATASETS = ("mnist", "cifar10")
+MAX_THREADS = 1024
+MAX_JOBS = 256
+
+
+def _error(command: str, err: BaseException | str) -> None:
+    text = " ".join(str(err).split()) or type(err).__name__  # one line, whatever the message holds
+    print(f"symdae {command}: {text}", file=sys.stderr)
+
+
+def _failure(command: str, err: BaseException) -> int:
+    """One line for a run that could not finish; exit status 1."""
+    if isinstance(err, MemoryError):
+        _error(command, "out of memory: use fewer --samples or --hidden units")
+    elif isinstance(err, ImportError):
+        _error(command, f"{err} (training needs torch: pip install 'symdae[torch]')")
+    else:
+        _error(command, err)
+    return FAILURE
+
+
+def _out_of_memory(err: BaseException) -> bool:
+    return type(err).__name__ == "OutOfMemoryError"  # torch's CUDA/CPU allocator (a RuntimeError)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -27,12 +62,9 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         ids = report.select(registry, args.only)
     except ValueError as err:
-        print(f"symdae verify: {err}", file=sys.stderr)
-        return 2
+        _error("verify", f"--only: {err}")
+        return USAGE
     jobs = args.jobs if args.jobs is not None else report.default_jobs()
-    if jobs < 1:
-        print(f"symdae verify: --jobs must be >= 1, got {jobs}", file=sys.stderr)
-        return 2
     start = time.perf_counter()
     print(report.table_header(), flush=True)
     verdicts = report.run(
@@ -45,7 +77,10 @@ def _verify(args: argparse.Namespace) -> int:
     print(report.errata(verdicts))
     print(f"\nchecked {len(verdicts)} claims in {elapsed:.1f} s with {jobs} process(es)")
     if args.json:
-        report.write_json(args.json, verdicts)
+        try:
+            report.write_json(str(args.json), verdicts)
+        except OSError as err:
+            return _failure("verify", err)
         print(f"wrote {args.json}")
     return 1 if any(v.status == "failed" for v in verdicts) else 0
 
@@ -60,8 +95,10 @@ def _kernels(args: argparse.Namespace) -> int:
             return 0
         rows = cache.describe()
     except ValueError as err:
-        print(f"symdae kernels: {err}", file=sys.stderr)
-        return 2
+        _error("kernels", err)
+        return USAGE
+    except OSError as err:
+        return _failure("kernels", err)
     print(f"cache: {cache.kernels_dir()}")
     print(f"{'kernel':24s} {'fingerprint':14s} {'generated':10s} {'compiled':9s} proved by")
     for row in rows:
@@ -70,8 +107,8 @@ def _kernels(args: argparse.Namespace) -> int:
     return 0
 
 
-_RUN_OPTIONS = ("samples", "epochs", "lr", "hidden", "noise_var", "noise", "noise_mode", "weight_decay",
-                "activation", "every", "directions", "init_std", "seed", "dtype", "space", "aligned")
+_RUN_OPTIONS = ("dataset", "model", "samples", "epochs", "lr", "hidden", "noise_var", "noise", "noise_mode",
+                "weight_decay", "activation", "every", "directions", "init_std", "seed", "dtype", "space", "aligned")
 _LINEAR_ONLY = ("noise", "noise_mode", "space", "aligned")
 
 
@@ -84,109 +121,158 @@ def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
             raise ValueError(f"--{given[0].replace('_', '-')} applies to linear runs only "
                              "(nonlinear runs train on the data rows from i.i.d. random weights, with fresh "
                              "Gaussian noise every epoch for a DAE)")
-    settings: dict[str, object] = dataset_defaults(args.dataset)
+    for name in ("figure", "datasets"):
+        if getattr(args, name) is not None:
+            raise ValueError(f"--{name} applies to 'paper' only (a {args.kind} run trains one model on one "
+                             "--dataset)")
+    settings: dict[str, object] = dataset_defaults(args.dataset or "mnist")
     if args.kind == "nonlinear":
         settings.update(NONLINEAR_DEFAULTS)
     names = ("dataset", "data_root", "samples", "epochs", "lr", "hidden", "model", "noise_var", "noise",
              "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions",
              "space", "aligned")
     settings.update({name: getattr(args, name) for name in names if getattr(args, name, None) is not None})
+    if isinstance(settings.get("data_root"), Path):
+        settings["data_root"] = str(settings["data_root"])
     return settings
 
 
+def _planned_runs(args: argparse.Namespace) -> list[tuple[Experiment, Path]]:
+    """The runs the command line asks for, every setting checked (``ValueError`` otherwise)."""
+    from symdae.experiments import Experiment, check
+    from symdae.paper import paper_experiments
+
+    data_root = None if args.data_root is None else str(args.data_root)
+    if args.kind == "paper":
+        given = [name for name in _RUN_OPTIONS if getattr(args, name) is not None]
+        if given:
+            raise ValueError(f"--{given[0].replace('_', '-')} cannot be used with 'paper', which runs the "
+                             "paper's settings (choose with --figure and --datasets)")
+        if args.figure is None:
+            raise ValueError("'paper' needs --figure 5, 6 or 7")
+        runs = [(exp, args.out / name) for name, exp in paper_experiments(
+            args.figure, data_root=data_root, device=args.device, datasets=args.datasets or "mnist,cifar10")]
+    else:
+        runs = [(Experiment(kind=args.kind, **_experiment_settings(args)), args.out)]  # type: ignore[arg-type]
+    for experiment, _ in runs:
+        check(experiment)
+    return runs
+
+
 def _run_experiments(runs: list[tuple[Experiment, Path]], args: argparse.Namespace) -> int:
-    from symdae._progress import progress_bar
+    from symdae._progress import progress_bar, say
     from symdae.experiments import run
 
-    _set_threads(args.threads)
     for experiment, out in runs:
         label = f"{experiment.dataset} {experiment.kind} {experiment.model}"
         with progress_bar(label, experiment.epochs, disable=args.quiet) as progress:
-            record = run(experiment, out, progress=progress, resume=args.resume)
+            record = run(experiment, out, progress=progress, resume=args.resume,
+                         note=lambda text: say(f"symdae experiment: note: {text}"))
         print(f"wrote {out / 'result.npz'} and {out / 'result.json'} "
               f"({record['wall_time_s']:.1f} s, data: {record['data']['nature']})")
         for direction, errors in record["agreement"]["figure5_directions"].items():
-            print(f"  direction {direction:>2}: max |measured − theory| continuous {errors['continuous']:.4f}, "
-                  f"discrete {errors['discrete']:.4f}; final {errors['final_measured']:.4f}")
+            print(f"  direction {direction:>2}: max |measured − theory| continuous {_number(errors['continuous'])}, "
+                  f"discrete {_number(errors['discrete'])}; final {_number(errors['final_measured'])}")
     return 0
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 def _set_threads(threads: int | None) -> None:
     if threads is None:
         return
-    if threads < 1:
-        raise ValueError(f"--threads must be >= 1, got {threads}")
     import torch
 
     torch.set_num_threads(threads)
 
 
 def _experiment(args: argparse.Namespace) -> int:
-    from symdae.experiments import Experiment
-    from symdae.paper import paper_experiments
+    from symdae._io import FolderBusy
+    from symdae.experiments import ExperimentError, SettingsError
 
     try:
-        if args.kind == "paper":
-            given = [name for name in _RUN_OPTIONS if getattr(args, name) is not None]
-            if given or args.model != "ae" or args.dataset != "mnist":
-                option = given[0] if given else "model" if args.model != "ae" else "dataset"
-                raise ValueError(f"--{option.replace('_', '-')} cannot be used with 'paper', which runs the "
-                                 "paper's settings (choose with --figure and --datasets)")
-            runs = [(exp, Path(args.out) / name) for name, exp in paper_experiments(
-                args.figure, data_root=args.data_root, device=args.device, datasets=args.datasets)]
-        else:
-            runs = [(Experiment(kind=args.kind, **_experiment_settings(args)), Path(args.out))]  # type: ignore[arg-type]
+        runs = _planned_runs(args)
+    except ValueError as err:
+        _error("experiment", err)
+        return USAGE
+    except ImportError as err:
+        return _failure("experiment", err)
+    try:
+        _set_threads(args.threads)
         return _run_experiments(runs, args)
-    except (ValueError, FileNotFoundError) as err:
-        print(f"symdae experiment: {err}", file=sys.stderr)
-        return 2
+    except SettingsError as err:
+        _error("experiment", err)
+        return USAGE
+    except (ExperimentError, FolderBusy, ValueError, OSError, MemoryError, ImportError) as err:
+        return _failure("experiment", err)
+    except RuntimeError as err:
+        if _out_of_memory(err):
+            return _failure("experiment", MemoryError())
+        raise
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from symdae.prediction import predict_dataset
+    from symdae.prediction import PredictionError, predict_dataset
 
     try:
         table = predict_dataset(args.dataset, args.samples, args.lr, noise_var=args.noise_var,
                                 weight_decay=args.weight_decay, hidden=args.hidden, init_std=args.init_std,
-                                data_root=args.data_root, top=args.top)
-    except (ValueError, FileNotFoundError) as err:
-        print(f"symdae predict: {err}", file=sys.stderr)
-        return 2
+                                data_root=None if args.data_root is None else str(args.data_root), top=args.top)
+    except PredictionError as err:
+        _error("predict", err)
+        return USAGE
+    except (ValueError, OSError, MemoryError, ArithmeticError) as err:
+        return _failure("predict", err)
     print(table)
     return 0
 
 
-def _figures(args: argparse.Namespace) -> int:
-    from symdae.figures import draw, parse_only, save
+def _only(text: str) -> list[int]:
+    from symdae.figures import parse_only
 
     try:
-        numbers = parse_only(args.only)
+        return parse_only(text)
     except ValueError as err:
-        print(f"symdae figures: {err}", file=sys.stderr)
-        return 2
+        raise argparse.ArgumentTypeError(str(err).removeprefix("--only: ").removeprefix("--only ")) from None
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from symdae._io import FolderBusy, folder_lock, remove_leftovers
+    from symdae.experiments import ExperimentError
+    from symdae.figures import NUMBERS, draw, save
+
+    numbers = args.only if args.only is not None else list(NUMBERS)
     try:
         _set_threads(args.threads)
-    except (ValueError, ImportError) as err:
-        print(f"symdae figures: {err}", file=sys.stderr)
-        return 2
-    out = Path(args.out)
+    except ImportError as err:
+        return _failure("figures", err)
+    out: Path = args.out
     failed = []
-    for number in numbers:
-        start = time.perf_counter()
-        try:
-            rendered = draw(number, runs=out / "runs", quick=args.quick, data_root=args.data_root,
-                            device=args.device, show_progress=not args.quiet, datasets=args.datasets)
-        except (ValueError, FileNotFoundError, ImportError) as err:
-            print(f"symdae figures: figure {number}: {err}", file=sys.stderr)
-            failed.append(number)
-            continue
-        paths = save(rendered, out, f"figure{number}")
-        print(f"figure {number}: wrote {', '.join(str(p) for p in paths)} ({time.perf_counter() - start:.1f} s)",
-              flush=True)
-        for note in rendered.notes:
-            print(f"  note: {note}")
+    try:
+        with folder_lock(out):
+            remove_leftovers(out, [f"figure{n}.{ext}" for n in NUMBERS for ext in ("png", "pdf", "json")])
+            for number in numbers:
+                start = time.perf_counter()
+                try:
+                    rendered = draw(number, runs=out / "runs", quick=args.quick,
+                                    data_root=None if args.data_root is None else str(args.data_root),
+                                    device=args.device, show_progress=not args.quiet, datasets=args.datasets)
+                    paths = save(rendered, out, f"figure{number}")
+                except (ValueError, FileNotFoundError, ImportError, ExperimentError, FolderBusy, OSError,
+                        MemoryError) as err:
+                    _error("figures", f"figure {number}: {err}")
+                    failed.append(number)
+                    continue
+                print(f"figure {number}: wrote {', '.join(str(p) for p in paths)} "
+                      f"({time.perf_counter() - start:.1f} s)", flush=True)
+                for note in rendered.notes:
+                    print(f"  note: {note}")
+    except (FolderBusy, OSError) as err:
+        return _failure("figures", err)
     if failed:
-        print(f"symdae figures: failed: {', '.join(map(str, failed))}", file=sys.stderr)
+        _error("figures", f"failed: {', '.join(map(str, failed))}")
     return 1 if failed else 0
 
 
@@ -208,13 +294,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every derivation of the paper and report errata",
         description="Check every claim of the paper; exit 1 if any claim failed.",
     )
-    verify.add_argument("--json", metavar="FILE", help="also write the verdicts as JSON to FILE")
+    verify.add_argument("--json", metavar="FILE", type=output_file, help="also write the verdicts as JSON to FILE")
     verify.add_argument(
         "--only", metavar="PATTERN",
         help="check only claims whose id or paper reference matches this glob, e.g. 'suppB.*'",
     )
     verify.add_argument(
-        "--jobs", type=int, metavar="N",
+        "--jobs", type=integer(1, MAX_JOBS), metavar="N",
         help="worker processes (default: available cores, at most 4)",
     )
     verify.set_defaults(handler=_verify)
@@ -236,22 +322,28 @@ def build_parser() -> argparse.ArgumentParser:
         description="Regenerate Figures 1–7: 1–4 from the kernels (seconds), 5–7 by training on MNIST and "
         "CIFAR-10 (needs torch and the data; results are kept under OUT/runs and reused).",
     )
-    figures.add_argument("--out", metavar="DIR", default="figures", help="output folder (default: figures)")
-    figures.add_argument("--only", metavar="LIST", help="figure numbers, e.g. '1,3' or '5-7' (default: all)")
+    figures.add_argument("--out", metavar="DIR", type=output_dir, default=Path("figures"),
+                         help="output folder (default: figures)")
+    figures.add_argument("--only", metavar="LIST", type=_only,
+                         help="figure numbers, e.g. '1,3' or '5-7' (default: all)")
     figures.add_argument("--quick", action="store_true",
                          help="reduced training settings: all seven in a few minutes on 2 CPU cores")
-    figures.add_argument("--data-root", metavar="DIR", help="dataset folder or a parent of it "
-                         "(default: $SYMDAE_DATA_ROOT)")
-    figures.add_argument("--datasets", default="mnist,cifar10",
+    figures.add_argument("--data-root", metavar="DIR", type=existing_dir,
+                         help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    figures.add_argument("--datasets", default="mnist,cifar10", type=subset(DATASETS),
                          help="Figures 5–7: comma-separated datasets (default: mnist,cifar10)")
-    figures.add_argument("--device", default="auto", help="auto, cpu or cuda (Figures 5–7)")
-    figures.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    figures.add_argument("--device", default="auto", type=device, help="auto, cpu, cuda or cuda:N (Figures 5–7)")
+    figures.add_argument("--threads", type=integer(1, MAX_THREADS), default=None,
+                         help="torch CPU threads (default: torch's choice)")
     figures.add_argument("--quiet", action="store_true", help="no progress bars")
     figures.set_defaults(handler=_figures)
     return parser
 
 
 def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from symdae.experiments import MAX_HIDDEN, MAX_INIT_STD, MAX_SEED, TRAIN_IMAGES
+
+    most_images = max(TRAIN_IMAGES.values())
     experiment = commands.add_parser(
         "experiment",
         help="train on MNIST / CIFAR-10 and compare with the theory (needs torch)",
@@ -260,38 +352,41 @@ def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.Argum
     )
     experiment.add_argument("kind", choices=["linear", "nonlinear", "paper"])
     experiment.add_argument("--figure", type=int, choices=[5, 6, 7], help="with 'paper': which figure's runs")
-    experiment.add_argument("--datasets", default="mnist,cifar10", help="with 'paper': comma-separated datasets")
-    experiment.add_argument("--dataset", choices=["mnist", "cifar10"], default="mnist")
-    experiment.add_argument("--data-root", metavar="DIR", help="dataset folder or a parent of it "
-                            "(default: $SYMDAE_DATA_ROOT)")
-    experiment.add_argument("--samples", type=int, help="the first N training images (paper: 50000 / 30000)")
-    experiment.add_argument("--epochs", type=int)
-    experiment.add_argument("--lr", type=float, help="learning rate α")
-    experiment.add_argument("--hidden", type=int, help="hidden units H")
-    experiment.add_argument("--model", choices=["ae", "dae", "wdae"], default="ae")
-    experiment.add_argument("--noise-var", type=float, help="input-noise variance s² (DAE)")
+    experiment.add_argument("--datasets", type=subset(DATASETS),
+                            help="with 'paper': comma-separated datasets (default: mnist,cifar10)")
+    experiment.add_argument("--dataset", choices=DATASETS, help="linear and nonlinear runs (default: mnist)")
+    experiment.add_argument("--data-root", metavar="DIR", type=existing_dir,
+                            help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    experiment.add_argument("--samples", type=integer(1, most_images),
+                            help="the first N training images (paper: 50000 / 30000)")
+    experiment.add_argument("--epochs", type=integer(1))
+    experiment.add_argument("--lr", type=real(0, strict=True), help="learning rate α")
+    experiment.add_argument("--hidden", type=integer(1, MAX_HIDDEN), help="hidden units H")
+    experiment.add_argument("--model", choices=["ae", "dae", "wdae"], help="default: ae")
+    experiment.add_argument("--noise-var", type=real(0), help="input-noise variance s² (DAE)")
     experiment.add_argument("--noise", choices=["gaussian", "laplace"])
     experiment.add_argument("--noise-mode", choices=["marginal", "sampled"],
                             help="marginalised (Eq. 1) or fresh noise every epoch")
-    experiment.add_argument("--weight-decay", type=float, help="weight decay γ (WDAE)")
+    experiment.add_argument("--weight-decay", type=real(0), help="weight decay γ (WDAE)")
     experiment.add_argument("--activation", choices=["relu", "tanh"], help="nonlinear runs")
-    experiment.add_argument("--every", type=int, help="record every K epochs")
-    experiment.add_argument("--directions", type=int, help="keep the first K directions in the results")
-    experiment.add_argument("--init-std", type=float, help="std of the random initial weights")
+    experiment.add_argument("--every", type=integer(1), help="record every K epochs")
+    experiment.add_argument("--directions", type=integer(1), help="keep the first K directions in the results")
+    experiment.add_argument("--init-std", type=real(0, strict=True, maximum=MAX_INIT_STD),
+                            help="std of the random initial weights")
     experiment.add_argument("--aligned", action="store_true", default=None,
                             help="linear runs: aligned initialisation W1 = R D1 Vᵀ, W2 = V D2 Rᵀ (every direction "
                             "is then exactly a scalar mode) instead of i.i.d. weights")
     experiment.add_argument("--space", choices=["auto", "eigen", "covariance", "data"],
                             help="linear runs: where gradient descent runs, all mathematically identical (default "
                             "auto: Σ's eigenbasis, or the data rows for sampled noise)")
-    experiment.add_argument("--seed", type=int)
-    experiment.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    experiment.add_argument("--seed", type=integer(0, MAX_SEED))
+    experiment.add_argument("--device", default="auto", type=device, help="auto, cpu, cuda or cuda:N")
     experiment.add_argument("--dtype", choices=["float32", "float64"])
-    experiment.add_argument("--threads", type=int, default=1,
+    experiment.add_argument("--threads", type=integer(1, MAX_THREADS), default=1,
                             help="torch CPU threads (default 1: fastest for the eigenbasis path on 2 shared cores)")
     experiment.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     experiment.add_argument("--quiet", action="store_true", help="no progress bar")
-    experiment.add_argument("--out", metavar="DIR", required=True)
+    experiment.add_argument("--out", metavar="DIR", type=output_dir, required=True)
     experiment.set_defaults(handler=_experiment)
 
     predict = commands.add_parser(
@@ -300,21 +395,45 @@ def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.Argum
         description="Fixed points, epochs to 50% / 90% of them, optimal learning rates and the equivalent "
         "weight decay for every direction of a dataset's spectrum, without training.",
     )
-    predict.add_argument("--dataset", choices=["mnist", "cifar10"], required=True)
-    predict.add_argument("--data-root", metavar="DIR")
-    predict.add_argument("--samples", type=int, required=True, help="N")
-    predict.add_argument("--lr", type=float, required=True, help="learning rate α")
-    predict.add_argument("--noise-var", type=float, default=0.0, help="s² (ε = N s²)")
-    predict.add_argument("--weight-decay", type=float, default=0.0, help="γ (κ = Nγ)")
-    predict.add_argument("--hidden", type=int, default=256, help="H, for the typical random start")
-    predict.add_argument("--init-std", type=float, default=1e-4, help="std of the random initial weights")
-    predict.add_argument("--top", type=int, default=32, help="show the first K directions")
+    predict.add_argument("--dataset", choices=DATASETS, required=True)
+    predict.add_argument("--data-root", metavar="DIR", type=existing_dir)
+    predict.add_argument("--samples", type=integer(1, most_images), required=True, help="N")
+    predict.add_argument("--lr", type=real(0, strict=True), required=True, help="learning rate α")
+    predict.add_argument("--noise-var", type=real(0), default=0.0, help="s² (ε = N s²)")
+    predict.add_argument("--weight-decay", type=real(0), default=0.0, help="γ (κ = Nγ)")
+    predict.add_argument("--hidden", type=integer(1, 10**9), default=256, help="H, for the typical random start")
+    predict.add_argument("--init-std", type=real(0, strict=True, maximum=MAX_INIT_STD), default=1e-4,
+                         help="std of the random initial weights")
+    predict.add_argument("--top", type=integer(1), default=32, help="show the first K directions")
     predict.set_defaults(handler=_predict)
 
 
+def _interrupted(args: argparse.Namespace, arguments: list[str], stop: KeyboardInterrupt) -> int:
+    """One line for Ctrl-C: where a training run's state was saved and how to continue; exit status 130."""
+    command = args.command
+    checkpoint, saved = getattr(stop, "checkpoint", None), getattr(stop, "saved_epoch", None)
+    if getattr(stop, "epochs", None) is None:
+        _error(command, "interrupted")
+        return INTERRUPTED
+    where = f"interrupted at epoch {stop.epoch} of {stop.epochs}"  # type: ignore[attr-defined]
+    if checkpoint is None or saved is None:
+        _error(command, f"{where}; nothing was saved yet")
+    elif command == "experiment":
+        again = arguments if "--resume" in arguments else [*arguments, "--resume"]
+        _error(command, f"{where}; state of epoch {saved} saved in {checkpoint}; continue with: "
+                        f"symdae {shlex.join(again)}")
+    else:
+        _error(command, f"{where}; state of epoch {saved} saved in {checkpoint}; the same command continues it")
+    return INTERRUPTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(arguments)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt as stop:
+        return _interrupted(args, arguments, stop)
 
 
 if __name__ == "__main__":

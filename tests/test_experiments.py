@@ -89,8 +89,10 @@ def test_predict_prints_per_direction_table(data_root: Path, capsys: pytest.Capt
 
 
 def test_bad_experiment_settings_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["experiment", "linear", "--epochs", "0", "--out", str(tmp_path)]) == 2
-    assert "epochs must be >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["experiment", "linear", "--epochs", "0", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "argument --epochs: must be >= 1, got 0" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("args, message", [
@@ -101,7 +103,7 @@ def test_bad_experiment_settings_are_usage_errors(tmp_path: Path, capsys: pytest
     (["experiment", "nonlinear", "--aligned"], "--aligned applies to linear runs only"),
     (["experiment", "paper", "--figure", "5", "--aligned"], "--aligned cannot be used with 'paper'"),
     (["experiment", "linear", "--noise-var", "0.5", "--model", "dae", "--noise-mode", "sampled", "--space", "eigen"],
-     "space must be 'data' or 'auto' for noise_mode 'sampled'"),
+     "--space must be 'data' or 'auto' for --noise-mode sampled"),
 ])
 def test_ignored_options_are_refused(args: list[str], message: str, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:

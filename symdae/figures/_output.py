@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
 
-from symdae._io import atomic_writer, write_atomic
+from symdae._io import atomic_writer, json_text, write_atomic
 
 AE, DAE, WDAE = "tab:blue", "tab:green", "tab:orange"
 """The paper's colours: AE blue, DAE green, WDAE orange."""
@@ -34,7 +33,10 @@ class Rendered:
 
 
 def save(rendered: Rendered, out: Path, name: str) -> list[Path]:
-    """Write ``out/name.png``, ``out/name.pdf`` and ``out/name.json``; return their paths."""
+    """Write ``out/name.png``, ``out/name.pdf`` and ``out/name.json``; return their paths.
+
+    The sidecar is written last and is always valid JSON (``null`` for a NaN or infinite value).
+    """
     paths = []
     for fmt in FORMATS:
         path = out / f"{name}.{fmt}"
@@ -44,7 +46,7 @@ def save(rendered: Rendered, out: Path, name: str) -> list[Path]:
         paths.append(path)
     sidecar = {"figure": name, "caption": rendered.caption, "settings": rendered.settings,
                "notes": rendered.notes, "files": [p.name for p in paths]}
-    paths.append(write_atomic(out / f"{name}.json", json.dumps(sidecar, indent=2, default=str) + "\n"))
+    paths.append(write_atomic(out / f"{name}.json", json_text(sidecar)))
     return paths
 
 

@@ -4,20 +4,24 @@ Each figure runs the experiments of :func:`symdae.paper.paper_experiments`
 (or, with ``quick``, reduced versions of them) through
 :func:`symdae.experiments.run`, storing each under ``runs/<figure>/<dataset>-<model>``
 of the output folder; a stored result whose settings match is reused, so
-``symdae experiment paper --figure 6 --out OUT/runs`` followed by
-``symdae figures --out OUT`` trains nothing twice.
+``symdae experiment paper --figure 6 --out OUT/runs/paper`` followed by
+``symdae figures --out OUT`` trains nothing twice. A stored result is reused
+only when :func:`symdae.experiments.read_result` finds its ``result.npz`` and
+``result.json`` to be one unit; a damaged or mismatched pair is recomputed
+(with a one-line note), and so is a run whose checkpoint is damaged.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from symdae.experiments import HIGHLIGHT, Experiment
+from symdae.experiments import HIGHLIGHT, Experiment, ResultMissing, StoredResult, read_result
 from symdae.figures._output import MODEL_COLOURS, Rendered, new_figure
 from symdae.paper import paper_experiments
 
@@ -55,6 +59,16 @@ class Context:
     device: str = "auto"
     show_progress: bool = True
     datasets: str = "mnist,cifar10"
+    note: Callable[[str], None] | None = None
+    """Receives one-line notes (a stored result recomputed, a checkpoint set aside); default: stderr."""
+
+    def tell(self, text: str) -> None:
+        if self.note is not None:
+            self.note(text)
+        else:
+            from symdae._progress import say
+
+            say(text)
 
 
 def experiments(figure: int, ctx: Context) -> list[tuple[str, Experiment]]:
@@ -69,43 +83,47 @@ def experiments(figure: int, ctx: Context) -> list[tuple[str, Experiment]]:
 def obtain(name: str, exp: Experiment, ctx: Context) -> Run:
     """The result of ``exp``: reused from ``ctx.runs/name`` when its settings match, else trained there."""
     folder = ctx.runs / ("quick" if ctx.quick else "paper") / name
-    record = _stored(folder, exp)
-    reused = record is not None
-    if record is None:
+    stored = _stored(folder, exp, ctx)
+    reused = stored is not None
+    if stored is None:
         label = f"{name} ({exp.epochs} epochs)"
-        record = _train(exp, folder, label, ctx.show_progress)
-    with np.load(folder / "result.npz", allow_pickle=False) as stored:
-        arrays = {key: stored[key] for key in stored.files}
-    return Run(name, exp, arrays, record, reused)
+        _train(exp, folder, label, ctx)
+        try:
+            stored = read_result(folder)
+        except ResultMissing as err:  # only if another process replaced the files just now
+            raise ValueError(f"{name}: the result just written cannot be read back ({err})") from None
+    return Run(name, exp, stored.arrays, stored.record, reused)
 
 
-def _train(exp: Experiment, folder: Path, label: str, show_progress: bool) -> dict[str, Any]:
+def _train(exp: Experiment, folder: Path, label: str, ctx: Context) -> dict[str, Any]:
     """Run ``exp`` into ``folder``, continuing an interrupted run of the same settings."""
     from symdae._progress import progress_bar
     from symdae.experiments import run
 
     resume = (folder / "checkpoint.pt").exists()
     while True:
-        with progress_bar(label, exp.epochs, disable=not show_progress) as progress:
+        with progress_bar(label, exp.epochs, disable=not ctx.show_progress) as progress:
             try:
-                return run(exp, folder, progress=progress, resume=resume)
+                return run(exp, folder, progress=progress, resume=resume, note=ctx.tell)
             except ValueError as err:
-                if not (resume and str(err).startswith("checkpoint:")):
+                if not (resume and "checkpoint:" in str(err)):
                     raise
         resume = False  # the checkpoint there belongs to other settings: start afresh (it is overwritten)
 
 
-def _stored(folder: Path, exp: Experiment) -> dict[str, Any] | None:
-    """The stored record in ``folder`` if it ran ``exp`` (data root and device aside) and is complete."""
+def _stored(folder: Path, exp: Experiment, ctx: Context) -> StoredResult | None:
+    """The stored result in ``folder`` if it ran ``exp`` (data root and device aside) and is one whole unit."""
     try:
-        record: dict[str, Any] = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stored = read_result(folder)
+    except ResultMissing as err:
+        if err.damaged:
+            ctx.tell(f"note: {err}: recomputing it")
         return None
     wanted = _comparable(asdict(exp))
-    stored = {**asdict(Experiment()), **record.get("experiment", {})}  # settings added later take their defaults
-    if _comparable(stored) != wanted or not (folder / "result.npz").exists():
+    settings = {**asdict(Experiment()), **stored.record["experiment"]}  # settings added later take their defaults
+    if _comparable(settings) != wanted:
         return None
-    return record
+    return stored
 
 
 def _comparable(settings: dict[str, Any]) -> dict[str, Any]:

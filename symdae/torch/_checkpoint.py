@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import torch
 from numpy.typing import NDArray
 
 from symdae._io import write_atomic
+from symdae.torch._faults import CheckpointDamaged
 
 Arrays = dict[str, NDArray[Any]]
 
@@ -36,6 +39,8 @@ class Checkpoint:
     device_type: str
     wall_time: float
     arrays: Arrays = field(default_factory=dict)
+    source: Path | None = field(default=None, compare=False)
+    """The file it was loaded from (not saved)."""
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write to ``path`` atomically (a reader never sees a partial file)."""
@@ -48,15 +53,42 @@ class Checkpoint:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Checkpoint:
-        """Read a checkpoint written by :meth:`save` (no pickles are loaded)."""
+        """Read a checkpoint written by :meth:`save` (no pickles are loaded).
+
+        Raises :class:`~symdae.torch._faults.CheckpointDamaged` (a
+        ``ValueError``) when the file cannot be read back as one: truncated,
+        corrupted (the archive's CRC-32 checks fail), or not a checkpoint.
+        """
         try:
-            with np.load(Path(path), allow_pickle=False) as archive:
+            archive = np.load(Path(path), allow_pickle=False)
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise ValueError("a single array, not an .npz archive")
+            with archive:
                 arrays = {name: archive[name] for name in archive.files}
+            if "meta" not in arrays:
+                raise ValueError("no 'meta' entry")
             meta = json.loads(str(arrays.pop("meta")))
-            return cls(meta["kind"], meta["config"], int(meta["epoch"]), int(meta["n_samples"]),
-                       meta["device_type"], float(meta["wall_time"]), arrays)
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as err:
-            raise ValueError(f"checkpoint: {path} is not a readable symdae checkpoint ({err})") from err
+            if not isinstance(meta, dict) or not isinstance(meta.get("config"), dict):
+                raise ValueError("its 'meta' entry is not a checkpoint description")
+            checkpoint = cls(str(meta["kind"]), meta["config"], int(meta["epoch"]), int(meta["n_samples"]),
+                             str(meta["device_type"]), float(meta["wall_time"]), arrays, Path(path))
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as err:
+            raise CheckpointDamaged(Path(path), f"{type(err).__name__}: {err}") from err
+        if checkpoint.epoch < 0:
+            raise CheckpointDamaged(Path(path), f"epoch {checkpoint.epoch} < 0")
+        return checkpoint
+
+    def array(self, name: str, shape: tuple[int, ...] | None = None, finite: bool = False) -> NDArray[Any]:
+        """The stored array ``name``, checked for ``shape`` and finiteness; else :class:`CheckpointDamaged`."""
+        where = self.source if self.source is not None else Path("checkpoint")
+        value = self.arrays.get(name)
+        if value is None:
+            raise CheckpointDamaged(where, f"no {name!r} entry")
+        if shape is not None and value.shape != shape:
+            raise CheckpointDamaged(where, f"{name!r} has shape {value.shape}, expected {shape}")
+        if finite and not (np.issubdtype(value.dtype, np.number) and np.all(np.isfinite(value))):
+            raise CheckpointDamaged(where, f"{name!r} is not all finite numbers")
+        return value
 
     def check_matches(self, kind: str, config: dict[str, Any], n_samples: int, eigenvalues: NDArray[np.float64],
                       device: torch.device, uses_rng: bool) -> None:

@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from symdae.torch._checkpoint import Checkpoint, generator_state, set_generator_state
 from symdae.torch._data import TrainingData
 from symdae.torch._device import DTYPES, generator, readonly_tensor, resolve_device
+from symdae.torch._faults import CheckpointDamaged, Interrupted, TrainingDiverged, safe_points
 from symdae.torch._init import aligned_weights, random_rotation, random_weights
 from symdae.torch._linear_config import LinearConfig
 from symdae.torch._noise import NoiseSampler
@@ -99,6 +100,16 @@ def train_linear(
 
     Returns:
         The records, the initial per-direction summary and the final weights.
+
+    Raises:
+        TrainingDiverged: the loss or the weights became non-finite (checked
+            at every record and before every checkpoint, so a diverged state
+            never replaces a saved one).
+        Interrupted: Ctrl-C (or a ``KeyboardInterrupt`` from ``progress``);
+            with ``checkpoint`` the state of the last finished epoch is saved
+            first, so ``resume`` continues from there.
+        CheckpointDamaged: ``resume`` found a ``checkpoint`` it cannot read
+            back; a ``ValueError`` for one written for other settings or data.
     """
     if not isinstance(data, TrainingData):
         raise ValueError(f"data must be a TrainingData; got {type(data).__name__}")
@@ -172,6 +183,29 @@ class _Trainer:
             return aligned_weights(data.eigenvectors, diag, diag, rotation)
         return random_weights(config.seed, config.hidden, data.dim, config.init_std)
 
+    def _restore(self, saved: Checkpoint) -> tuple[torch.Tensor, torch.Tensor, FloatArray, FloatArray, FloatArray]:
+        """Weights and initial summary from a checkpoint of this run; :class:`CheckpointDamaged` if inconsistent."""
+        hidden, dim = self.config.hidden, self.data.dim
+        w1_np = saved.array("w1", (hidden, dim), finite=True)
+        w2_np = saved.array("w2", (dim, hidden), finite=True)
+        if w1_np.dtype != np.dtype(self.config.dtype) or w2_np.dtype != w1_np.dtype:
+            raise CheckpointDamaged(Path(saved.source or "checkpoint"), f"weights in {w1_np.dtype}, not "
+                                    f"{self.config.dtype}")
+        summary = [saved.array(name, (dim,), finite=True) for name in ("u0", "P0", "Q0")]
+        try:
+            set_generator_state(self.gen, saved.array("rng_state"))
+            self.records.restore({name: saved.array(name) for name in RECORD_FIELDS})
+        except (RuntimeError, ValueError, TypeError, IndexError) as err:
+            raise CheckpointDamaged(Path(saved.source or "checkpoint"), str(err)) from err
+        records = self.records
+        if saved.epoch > self.config.epochs or records.count == 0 or records.epochs[records.count - 1] > saved.epoch \
+                or (records.count < records.epochs.size and records.epochs[records.count] <= saved.epoch):
+            raise CheckpointDamaged(Path(saved.source or "checkpoint"),
+                                    f"epoch {saved.epoch} does not fit its records")
+        w1 = torch.as_tensor(w1_np, device=self.device)
+        w2 = torch.as_tensor(w2_np, device=self.device)
+        return w1, w2, summary[0], summary[1], summary[2]
+
     def _original(self, w1: torch.Tensor, w2: torch.Tensor) -> tuple[FloatArray, FloatArray]:
         """Working weights to ``(W1, W2)`` in the original basis, float64 NumPy."""
         a, b = w1.to(torch.float64), w2.to(torch.float64)
@@ -198,35 +232,59 @@ class _Trainer:
         else:
             saved.check_matches(_KIND, asdict(config), self.data.n_samples, self.data.eigenvalues, self.device,
                                 self.gen is not None)
-            arrays = saved.arrays
-            w1 = torch.as_tensor(arrays["w1"], device=self.device)
-            w2 = torch.as_tensor(arrays["w2"], device=self.device)
-            set_generator_state(self.gen, arrays["rng_state"])
-            records.restore({name: arrays[name] for name in RECORD_FIELDS})
-            u0, p0, q0 = arrays["u0"], arrays["P0"], arrays["Q0"]
+            w1, w2, u0, p0, q0 = self._restore(saved)
             epoch, previous_time = saved.epoch, saved.wall_time
         step = self._step()
         started = time.perf_counter()
+        checked = epoch  # the latest epoch found finite
+        saved_epoch: int | None = None if saved is None else epoch  # the epoch the checkpoint file holds
+        if not records.finite(records.count - 1):
+            raise TrainingDiverged(epoch, checked, config.epochs, "the initial loss")
 
         def save(path: str | os.PathLike[str]) -> None:
+            nonlocal saved_epoch, checked
+            if not (bool(torch.isfinite(w1).all()) and bool(torch.isfinite(w2).all())):
+                raise TrainingDiverged(epoch, checked, config.epochs, "the weights")
+            checked = epoch
             arrays = {"w1": w1.cpu().numpy(), "w2": w2.cpu().numpy(), "rng_state": generator_state(self.gen),
                       "eigenvalues": self.data.eigenvalues, "u0": u0, "P0": p0, "Q0": q0, **records.arrays()}
             Checkpoint(_KIND, asdict(config), epoch, self.data.n_samples, self.device.type,
                        previous_time + time.perf_counter() - started, arrays).save(path)
+            saved_epoch = epoch
 
-        if progress is not None:
-            progress(epoch, config.epochs)
-        while epoch < config.epochs:
-            g1, g2 = step.gradients(w1, w2)
-            w1.sub_(g1, alpha=config.lr)
-            w2.sub_(g2, alpha=config.lr)
-            epoch += 1
-            if epoch == records.epochs[records.count]:
-                records.append(*self._rotated(w1, w2), self.stats)
-            if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
-                save(checkpoint)
-            if progress is not None:
-                progress(epoch, config.epochs)
+        in_step = False
+        try:
+            with safe_points() as interrupt:
+                if progress is not None:
+                    progress(epoch, config.epochs)
+                while epoch < config.epochs:
+                    in_step = True
+                    g1, g2 = step.gradients(w1, w2)
+                    w1.sub_(g1, alpha=config.lr)
+                    w2.sub_(g2, alpha=config.lr)
+                    epoch += 1
+                    if epoch == records.epochs[records.count]:
+                        records.append(*self._rotated(w1, w2), self.stats)
+                        if not records.finite(records.count - 1):
+                            raise TrainingDiverged(epoch, checked, config.epochs)
+                        checked = epoch
+                    if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
+                        save(checkpoint)
+                    in_step = False
+                    if progress is not None:
+                        progress(epoch, config.epochs)
+                    if interrupt.requested:
+                        raise KeyboardInterrupt
+        except KeyboardInterrupt as err:
+            if isinstance(err, Interrupted):
+                raise
+            if checkpoint is not None and not in_step and saved_epoch != epoch:
+                try:
+                    save(checkpoint)
+                except TrainingDiverged:
+                    pass  # keep the last good checkpoint
+            raise Interrupted(epoch, config.epochs, None if checkpoint is None else Path(checkpoint),
+                              saved_epoch) from None
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
         wall_time = previous_time + time.perf_counter() - started

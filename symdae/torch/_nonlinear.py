@@ -32,6 +32,7 @@ from symdae.torch import _validate
 from symdae.torch._checkpoint import Checkpoint, generator_state, set_generator_state
 from symdae.torch._data import TrainingData
 from symdae.torch._device import DTYPES, generator, readonly_tensor, resolve_device
+from symdae.torch._faults import CheckpointDamaged, Interrupted, TrainingDiverged, safe_points
 from symdae.torch._init import random_weights
 from symdae.torch._noise import NoiseSampler
 
@@ -181,6 +182,11 @@ def train_nonlinear(
             epochs and at the end (atomically).
         resume: continue from ``checkpoint`` when it exists (same
             configuration and data); start afresh when not.
+
+    Raises:
+        TrainingDiverged, Interrupted, CheckpointDamaged: as :func:`~symdae.torch.train_linear`
+            (the loss and norms are checked at every record, the weights
+            before every checkpoint and at the end).
     """
     if not isinstance(data, TrainingData):
         raise ValueError(f"data must be a TrainingData; got {type(data).__name__}")
@@ -196,6 +202,31 @@ def train_nonlinear(
         raise ValueError("resume needs a checkpoint file")
     device = resolve_device(config.device)
     return _run(data, config, device, progress, checkpoint, checkpoint_every, resume)
+
+
+def _restore(saved: Checkpoint, config: NonlinearConfig, dim: int, schedule: NDArray[np.int64],
+             records: dict[str, NDArray[Any]], gen: torch.Generator | None) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Weights from a checkpoint of this run, its records filled in; :class:`CheckpointDamaged` if inconsistent."""
+    where = saved.source or Path("checkpoint")
+    w1 = saved.array("w1", (config.hidden, dim), finite=True)
+    w2 = saved.array("w2", (dim, config.hidden), finite=True)
+    if w1.dtype != np.dtype(config.dtype) or w2.dtype != w1.dtype:
+        raise CheckpointDamaged(where, f"weights in {w1.dtype}, not {config.dtype}")
+    done = int(np.searchsorted(schedule, saved.epoch))
+    if saved.epoch > config.epochs:
+        raise CheckpointDamaged(where, f"epoch {saved.epoch} is past the run's {config.epochs}")
+    try:
+        set_generator_state(gen, saved.array("rng_state"))
+        if not np.array_equal(saved.array("epochs"), schedule[:done]):
+            raise ValueError(f"its record epochs do not fit epoch {saved.epoch}")
+        for name in _FIELDS[1:]:
+            stored = saved.array(name)
+            if stored.shape[:1] != (done,):
+                raise ValueError(f"{name!r} holds {stored.shape[0]} records, expected {done}")
+            records[name][:done] = stored
+    except (RuntimeError, ValueError, TypeError, IndexError) as err:
+        raise CheckpointDamaged(where, str(err)) from err
+    return w1, w2
 
 
 class _Estimator:
@@ -242,44 +273,73 @@ def _run(
         epoch, previous_time = 0, 0.0
     else:
         saved.check_matches(_KIND, asdict(config), data.n_samples, data.eigenvalues, device, gen is not None)
-        w1_np, w2_np = saved.arrays["w1"], saved.arrays["w2"]
-        set_generator_state(gen, saved.arrays["rng_state"])
-        for name in _FIELDS[1:]:
-            records[name][: saved.arrays[name].shape[0]] = saved.arrays[name]
+        w1_np, w2_np = _restore(saved, config, data.dim, schedule, records, gen)
         epoch, previous_time = saved.epoch, saved.wall_time
     w1 = torch.nn.Parameter(torch.as_tensor(w1_np, device=device))
     w2 = torch.nn.Parameter(torch.as_tensor(w2_np, device=device))
     optimiser = torch.optim.SGD([w1, w2], lr=config.lr, weight_decay=config.weight_decay)
     started = time.perf_counter()
+    checked = epoch  # the latest epoch found finite
+    saved_epoch: int | None = None if saved is None else epoch  # the epoch the checkpoint file holds
+
+    def finite_weights() -> bool:
+        return bool(torch.isfinite(w1).all()) and bool(torch.isfinite(w2).all())
 
     def save(path: str | os.PathLike[str]) -> None:
+        nonlocal saved_epoch, checked
+        if not finite_weights():
+            raise TrainingDiverged(epoch, checked, config.epochs, "the weights")
+        checked = epoch
         done = int(np.searchsorted(schedule, epoch))
         arrays = {"w1": w1.detach().cpu().numpy(), "w2": w2.detach().cpu().numpy(),
                   "rng_state": generator_state(gen), "eigenvalues": data.eigenvalues,
                   **{name: records[name][:done] for name in _FIELDS}}
         Checkpoint(_KIND, asdict(config), epoch, data.n_samples, device.type,
                    previous_time + time.perf_counter() - started, arrays).save(path)
+        saved_epoch = epoch
 
-    if progress is not None:
-        progress(epoch, config.epochs)
-    while epoch < config.epochs:
-        inputs = x if sampler is None else sampler.corrupt(x)
-        prediction = activation(inputs @ w1.T) @ w2.T
-        loss = torch.nn.functional.mse_loss(prediction, x)
-        if epoch % config.every == 0:
-            with torch.no_grad():
-                k = epoch // config.every
-                values = torch.stack([loss, w1.norm(), w2.norm()]).to(torch.float64).cpu().numpy()
-                records["mapping"][k] = estimate(prediction).cpu().numpy()
-                records["loss"][k], records["norms"][k] = values[0], values[1:]
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        epoch += 1
-        if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
-            save(checkpoint)
-        if progress is not None:
-            progress(epoch, config.epochs)
+    in_step = False
+    try:
+        with safe_points() as interrupt:
+            if progress is not None:
+                progress(epoch, config.epochs)
+            while epoch < config.epochs:
+                in_step = True
+                inputs = x if sampler is None else sampler.corrupt(x)
+                prediction = activation(inputs @ w1.T) @ w2.T
+                loss = torch.nn.functional.mse_loss(prediction, x)
+                if epoch % config.every == 0:
+                    with torch.no_grad():
+                        k = epoch // config.every
+                        values = torch.stack([loss, w1.norm(), w2.norm()]).to(torch.float64).cpu().numpy()
+                        if not np.isfinite(values).all():
+                            raise TrainingDiverged(epoch, checked, config.epochs)
+                        checked = epoch
+                        records["mapping"][k] = estimate(prediction).cpu().numpy()
+                        records["loss"][k], records["norms"][k] = values[0], values[1:]
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                epoch += 1
+                if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
+                    save(checkpoint)
+                in_step = False
+                if progress is not None:
+                    progress(epoch, config.epochs)
+                if interrupt.requested:
+                    raise KeyboardInterrupt
+    except KeyboardInterrupt as err:
+        if isinstance(err, Interrupted):
+            raise
+        if checkpoint is not None and not in_step and saved_epoch != epoch:
+            try:
+                save(checkpoint)
+            except TrainingDiverged:
+                pass  # keep the last good checkpoint
+        raise Interrupted(epoch, config.epochs, None if checkpoint is None else Path(checkpoint),
+                          saved_epoch) from None
+    if checked != epoch and not finite_weights():
+        raise TrainingDiverged(epoch, checked, config.epochs, "the weights")
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     return NonlinearRun(config=config, epochs=schedule, mapping=records["mapping"], loss=records["loss"],

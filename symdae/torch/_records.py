@@ -74,6 +74,11 @@ class Records:
         self.norms[i] = values[2:]
         self.count += 1
 
+    def finite(self, i: int) -> bool:
+        """Whether record ``i`` (loss, norms and mapping) is finite: training has not diverged."""
+        return bool(np.isfinite(self.loss[i]) and np.isfinite(self.norms[i]).all()
+                    and np.isfinite(self.mapping[i]).all())
+
     def arrays(self) -> dict[str, NDArray[np.generic]]:
         """The filled records (for checkpoints and results)."""
         return {name: getattr(self, name)[: self.count] for name in RECORD_FIELDS}

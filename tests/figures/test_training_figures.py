@@ -73,16 +73,22 @@ def test_authors_curves_are_found_beside_the_data(data_root: Path) -> None:
     assert folder is not None and (folder / training.AUTHORS_CURVES[("mnist", "ae")]).exists()
 
 
-def test_figures_command_reports_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["figures", "--only", "9", "--out", str(tmp_path)]) == 2
-    assert "--only" in capsys.readouterr().err
-    assert main(["figures", "--only", "1", "--threads", "0", "--out", str(tmp_path)]) == 2
-    assert "--threads must be >= 1" in capsys.readouterr().err
+@pytest.mark.parametrize("args, message", [
+    (["--only", "9"], "argument --only: figures are numbered 1 to 7, got '9'"),
+    (["--only", "1", "--threads", "0"], "argument --threads: must be >= 1, got 0"),
+])
+def test_figures_command_reports_bad_arguments(args: list[str], message: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["figures", *args, "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_figures_command_writes_one_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["figures", "--only", "2", "--out", str(tmp_path / "out"), "--quiet"]) == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["figure2.json", "figure2.pdf", "figure2.png"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".symdae.lock", "figure2.json",
+                                                                    "figure2.pdf", "figure2.png"]
     assert "figure 2: wrote" in capsys.readouterr().out
 
 
