@@ -1,21 +1,25 @@
-"""Benchmark: exact DAE trajectories over a whole spectrum.
+"""Benchmark: exact DAE trajectories over a whole spectrum, settled and rising.
 
 Workload (issue #3): 784 eigenvalues log-spaced in [1e-3, 1e3] × 5000 epochs
-= 3.92 M evaluations of w(t). In one process it compares
+= 3.92 M evaluations of w(t), in two regimes (issue #12):
 
-* symdae's generated Numba kernel (``dae_trajectory``, with and without a
-  preallocated ``out``),
-* naive NumPy broadcasting of the printed Eq. (5),
-* ``sympy.lambdify(..., "numpy", cse=True)`` of the printed Eq. (5),
-* a per-eigenvalue Python loop over epochs with NumPy scalar functions (the
-  style of the paper's published code), and
-* ``scipy.integrate.solve_ivp`` (rtol 1e-10) on the ODE,
+* ``τ = 100``: most of the grid has **settled** (``x = Rt/τ`` up to 1e5;
+  ``e^{−x}`` underflows), where a naive evaluation falls into float64's
+  subnormal range;
+* ``τ = 5e6``: every mode is still **rising** (``x <= 2``).
 
-the last two on a subset (per-evaluation cost extrapolated). It prints ns per
-evaluation, the ratio to symdae, and how many results are not finite; then
-the compile time (cold cache) and the warm-cache start-up in fresh processes.
+For each regime it compares symdae's ``dae_trajectory`` (with and without a
+preallocated ``out``) with naive NumPy broadcasting of the printed Eq. (5)
+(the baseline, in the same run), and prints ns per evaluation, the ratio to
+the baseline, the settled/rising cost ratio, and how many results are not
+finite. For ``τ = 100`` it also times ``sympy.lambdify`` of Eq. (5), a
+per-eigenvalue Python loop (the style of the paper's published code) and
+``scipy.integrate.solve_ivp`` (rtol 1e-10) on the ODE (the last two on a
+subset, per-evaluation cost extrapolated), then the compile time (cold
+cache) and the warm-cache start-up in fresh processes.
 
-Run: ``python benchmarks/bench_trajectory.py`` (about a minute on 2 cores).
+Run: ``pip install -e '.[bench]'`` (scipy), then ``python benchmarks/bench_trajectory.py``
+(about two minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -44,14 +48,14 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
     return best, value
 
 
-def printed_eq5_numpy(t: np.ndarray, lam: np.ndarray) -> np.ndarray:
+def printed_eq5_numpy(t: np.ndarray, lam: np.ndarray, tau: float = TAU) -> np.ndarray:
     """The printed Eq. (5), broadcast naively with NumPy (as a user would write it)."""
     c0 = abs(W2**2 - W1**2)
     w0 = W1 * W2
     beta = c0 * (1 + EPS / lam)
     zeta = np.sqrt(beta**2 + 4)
     delta = np.tanh(np.arcsinh(2 * w0 / c0) / 2)
-    e = np.exp(zeta * lam * t / TAU)
+    e = np.exp(zeta * lam * t / tau)
     num = (1 - e) * (zeta**2 - beta**2 - 2 * beta * delta) - 2 * (1 + e) * zeta * delta
     den = (1 - e) * (2 * beta + 4 * delta) - 2 * (1 + e) * zeta
     return c0 / 2 * np.sinh(2 * np.arctanh(num / den))
@@ -111,23 +115,48 @@ def startup(cache: str) -> float:
     return float(out.stdout.strip())
 
 
-def main() -> None:
+def regime(tau: float) -> tuple[list[tuple[str, float, int, int]], float]:
+    """symdae and naive NumPy at this ``τ``; returns the rows and symdae's ns/eval (preallocated ``out``)."""
     from symdae.kernels import dae_trajectory
 
     n = LAM.size * T.size
     lam_col = LAM[:, None]
     out = np.empty((LAM.size, T.size))
-    dae_trajectory(T, lam_col, EPS, TAU, W1, W2)  # compile or load from cache
     rows: list[tuple[str, float, int, int]] = []
+    sec, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, tau, W1, W2))
+    rows.append(("symdae dae_trajectory (allocates result)", sec, n, int((~np.isfinite(w)).sum())))
+    sec_out, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, tau, W1, W2, out=out))
+    rows.append(("symdae dae_trajectory (out=preallocated)", sec_out, n, int((~np.isfinite(w)).sum())))
+    with np.errstate(all="ignore"):
+        sec, w = best_of(lambda: printed_eq5_numpy(T, lam_col, tau))
+    rows.append(("naive NumPy broadcasting, printed Eq. (5) (baseline)", sec, n, int((~np.isfinite(w)).sum())))
+    return rows, sec_out / n * 1e9
 
+
+def main() -> None:
+    from symdae.kernels import dae_trajectory
+
+    n = LAM.size * T.size
+    lam_col = LAM[:, None]
+    dae_trajectory(T, lam_col, EPS, 100.0, W1, W2)  # compile or load from cache
+    print(f"workload: {LAM.size} eigenvalues × {T.size} epochs = {n:,} evaluations; "
+          f"{os.cpu_count()} CPU(s), best of 5")
+    per_eval = {}
+    for tau, label in ((100.0, "settled"), (5e6, "rising")):
+        rows, per_eval[label] = regime(tau)
+        baseline = rows[-1][1] / n * 1e9
+        print(f"\nτ = {tau:g} ({label}: x = Rt/τ up to {2 * LAM[-1] * T[-1] / tau:.3g})")
+        print(f"{'method':52s} {'ns/eval':>10s} {'baseline/it':>12s} {'non-finite':>12s}")
+        for name, seconds, evals, bad in rows:
+            per = seconds / evals * 1e9
+            print(f"{name:52s} {per:10.2f} {baseline / per:12.1f} {bad:>6d}/{evals}")
+    print(f"\nsettled / rising cost (preallocated): {per_eval['settled'] / per_eval['rising']:.2f}")
+
+    print("\nother methods at τ = 100 (ratio: their cost / symdae's allocating call)")
+    rows: list[tuple[str, float, int, int]] = []
     sec, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, TAU, W1, W2))
     rows.append(("symdae dae_trajectory (allocates result)", sec, n, int((~np.isfinite(w)).sum())))
-    sec_out, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, TAU, W1, W2, out=out))
-    rows.append(("symdae dae_trajectory (out=preallocated)", sec_out, n, int((~np.isfinite(w)).sum())))
-
     with np.errstate(all="ignore"):
-        sec, w = best_of(lambda: printed_eq5_numpy(T, lam_col))
-        rows.append(("naive NumPy broadcasting, printed Eq. (5)", sec, n, int((~np.isfinite(w)).sum())))
         f = lambdified_eq5()
         c0, w0 = abs(W2**2 - W1**2), W1 * W2
         sec, w = best_of(lambda: f(T, lam_col, EPS, TAU, w0, c0))
@@ -149,12 +178,7 @@ def main() -> None:
                  int((~np.isfinite(np.array(ivp))).sum())))
     exact = dae_trajectory(T, ivp_subset[:, None], EPS, TAU, W1, W2)
     ivp_err = np.max(np.abs(np.array(ivp) - exact) / np.maximum(np.abs(exact), 1e-300))
-
-    print(f"workload: {LAM.size} eigenvalues × {T.size} epochs = {n:,} evaluations; "
-          f"{os.cpu_count()} CPU(s), best of 5")
     report(rows, rows[0][1] / n * 1e9)
-    print(f"(ratios are against the allocating call; the preallocated call is "
-          f"{rows[0][1] / sec_out:.1f}× faster again)")
     print(f"max relative difference solve_ivp vs symdae on its subset: {ivp_err:.2e}")
 
     with tempfile.TemporaryDirectory() as cache:

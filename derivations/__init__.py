@@ -17,6 +17,7 @@ MODULES = (
     "estimator",
     "reduction",
     "stable_forms",
+    "positive_forms",
     "closed_forms",
     "weight_decay_forms",
 )

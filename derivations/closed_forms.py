@@ -36,13 +36,17 @@ LAMBDA_H_MODE = 2 * lam_k + 3 * eps + kappa
 OPTIMAL_LEARNING_RATE_KERNEL = n_samples / LAMBDA_H_MODE
 """``α* = N/(2λ + 3ε + κ)``: the DAE (κ = 0) and WDAE (ε = 0) rates of Supp. D, corrected."""
 
+_GAMMA_SMALL_LAM = lam_k / (1 + lam_k / eps) / n_samples
+_GAMMA_SMALL_EPS = eps / (1 + eps / lam_k) / n_samples
 EQUIVALENT_WEIGHT_DECAY_KERNEL = sp.Piecewise(
-    (0, sp.Eq(lam_k + eps, 0)), (lam_k * eps / (n_samples * (lam_k + eps)), True)
+    (0, sp.Eq(lam_k + eps, 0)), (_GAMMA_SMALL_LAM, lam_k <= eps), (_GAMMA_SMALL_EPS, True)
 )
-"""``γ = λε/(N(λ + ε))``, i.e. ``Nγ = λε/(λ + ε)`` (Supp. E, corrected); 0 when λ = ε = 0."""
+"""``Nγ = λε/(λ + ε)`` (Supp. E, corrected) as ``m/(1 + m/M)`` with ``m = min(λ, ε)``, ``M = max(λ, ε)``:
+no intermediate exceeds ``m`` (``λε`` would overflow for rates near 1e308); 0 when λ = ε = 0."""
 
 _POSITIVE = {lam_k: lam}
 _excess = sp.Symbol("d", positive=True)  # λ = κ + d with d > 0
+_scale = sp.Symbol("sigma", positive=True)  # a scale of the rates
 
 CLAIMS = [
     Claim(
@@ -78,10 +82,31 @@ CLAIMS = [
     Claim(
         id="kernels.equivalent_weight_decay",
         paper_ref="Supp. E, §5",
-        title="the kernel's γ = λε/(N(λ + ε)) is the corrected equivalent weight decay",
-        relation=Equality(EQUIVALENT_WEIGHT_DECAY_KERNEL.subs({lam_k: lam, n_samples: N}), GAMMA_EQUIVALENT),
+        title="both branches of the kernel's γ = m/(N(1 + m/M)) are the corrected equivalent weight decay",
+        relation=Equality(sp.Matrix([_GAMMA_SMALL_LAM, _GAMMA_SMALL_EPS]).subs({lam_k: lam, n_samples: N}),
+                          sp.Matrix([GAMMA_EQUIVALENT, GAMMA_EQUIVALENT])),
         strategy=(steps.cancel,),
         depends=("suppE.kappa_equivalent",),
+    ),
+    Claim(
+        id="kernels.homogeneous",
+        paper_ref="§4, Supp. D, Supp. E",
+        title="scaling λ, ε, κ by σ > 0 leaves the fixed point, divides α* by σ, multiplies the equivalent γ by σ",
+        relation=Equality(
+            sp.Matrix([FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess).subs(
+                           {_excess: _scale * _excess, eps: _scale * eps, kappa: _scale * kappa}, simultaneous=True),
+                       OPTIMAL_LEARNING_RATE_KERNEL.subs({lam_k: _scale * lam, eps: _scale * eps,
+                                                          kappa: _scale * kappa}, simultaneous=True),
+                       _GAMMA_SMALL_LAM.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True),
+                       _GAMMA_SMALL_EPS.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True)]),
+            sp.Matrix([FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess),
+                       OPTIMAL_LEARNING_RATE_KERNEL.subs(lam_k, lam) / _scale,
+                       _scale * _GAMMA_SMALL_LAM.subs(lam_k, lam), _scale * _GAMMA_SMALL_EPS.subs(lam_k, lam)]),
+        ),
+        strategy=(steps.cancel,),
+        depends=("kernels.fixed_point", "kernels.optimal_learning_rate", "kernels.equivalent_weight_decay"),
+        scope="λ > κ for the fixed point (the other branch is 0 at every scale); the kernels scale rates near "
+        "1.8e308 by a power of two, which is exact",
     ),
     Claim(
         id="kernels.crossing_time",

@@ -17,18 +17,18 @@ coefficients. With ``k = λ + ε``, ``R = √(4λ² + k² P0 Q0)`` (``= ζλ``),
 
 every term is non-negative (no cancellation), only ``e^{−x}`` with ``x ≥ 0``
 appears (no overflow), and ``c0 = 0`` and ``λ = 0`` are ordinary points.
-The claims below prove that this solves the mode ODE, that it *is* the
-paper's Eq. (5), and that the kernel's expression (with its guarded edge
-cases) reduces to it; :mod:`symdae.kernels` is generated from
-:data:`KERNEL_ROW` and :data:`KERNEL_ELEMENT`.
+The claims below prove that this solves the mode ODE and that it *is* the
+paper's Eq. (5), and give the time to reach a target mapping in closed form.
+The kernels evaluate it as a ratio of sign-definite forms in normalised
+variables (:mod:`symdae.derivations.positive_forms`), which also keeps small
+mappings (``w = (P − Q)/4`` is a difference) and extreme weights exact.
 """
 
 from __future__ import annotations
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, hypot, log1p
 
-from symdae.checking import Claim, Equality, Inequality, Interval, Limit, steps
+from symdae.checking import Claim, Equality, Interval, Limit, steps
 from symdae.derivations.exact_solution import EQ5_THETA_PRINTED, EQ5_W_PRINTED
 from symdae.model import mode_flow
 from symdae.symbols import E, beta, c0, delta0, eps, kappa, lam, t, tau, w1, w2, zeta
@@ -52,63 +52,14 @@ W_OF_G = (P_OF_G - Q_OF_G) / 4
 """Eq. (5) in stable form, as a function of ``g = exp(−Rt/τ)``."""
 
 _WHERE_R = {R: sp.sqrt(4 * lam**2 + k**2 * P0 * Q0)}
-_d = sp.Symbol("d", positive=True)
-_e = sp.Symbol("e", nonnegative=True)
 _MOD_R = steps.modulo([R_RELATION], [R])
 _DOMAIN_G = {g: Interval(1e-6, 1.0, log=True), k: Interval(1e-3, 1e3, log=True),
              P0: Interval(1e-4, 10.0, log=True), Q0: Interval(1e-4, 10.0, log=True)}
 
-# --- the kernel's expression, edge cases included -------------------------------------------
+# --- symbols of the kernels' time formula (see :mod:`symdae.derivations.positive_forms`) -------
 lam_k = sp.Symbol("lambda", nonnegative=True)
-"""The kernel's eigenvalue: λ = 0 is allowed there (a direction without variance)."""
-
-# Per-mode constants (computed once per (λ, ε, τ, w1, w2)) and per-time terms. Names are the
-# generated kernel's local variables; ``KERNEL_ROW`` entries may use earlier entries' symbols.
-_n = sp.symbols("k_ P0_ Q0_ c0_ kc0 R_ u_ v_ b_ a_ rate", real=True)
-k_, P0_, Q0_, c0_, kc0, R_, u_, v_, b_, a_, rate = _n
-x_, g_, em_, h_, DP, Pt, Qt = sp.symbols("x g em h D_P P_t Q_t", real=True)
-
-KERNEL_ROW: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
-    (k_, lam_k + eps),
-    (P0_, (w1 + w2) ** 2),
-    (Q0_, (w2 - w1) ** 2),
-    (c0_, sp.Abs(w2 - w1) * sp.Abs(w2 + w1)),
-    (kc0, k_ * c0_),
-    (R_, hypot(2 * lam_k, kc0)),
-    (u_, sp.Piecewise((1, sp.Eq(R_, 0)), (kc0 / R_, True))),
-    (v_, sp.Piecewise((1, sp.Eq(R_, 0)), (kc0 / (R_ + 2 * lam_k), True))),
-    (b_, u_ * v_ / 2),
-    (a_, 1 - b_),
-    (rate, R_ / tau),
-)
-"""Per-mode constants. ``b = uv/2`` with ``u = kc0/R ≤ 1`` and ``v = kc0/(R + 2λ) ≤ 1`` kept
-as separate named steps: written as ``(kc0)²/(2R(R + 2λ))`` it would overflow for tiny ``R``.
-Nothing is divided by ``P0`` or ``Q0``, which may be subnormal for nearly (anti-)balanced starts."""
-
-KERNEL_ELEMENT: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
-    (x_, rate * t),
-    (g_, sp.exp(-x_)),
-    (em_, -expm1(-x_)),
-    (h_, sp.Piecewise((k_ * t / (2 * tau), sp.Eq(R_, 0)), (k_ * em_ / (2 * R_), True))),
-    (DP, P0_ * h_ + b_ + a_ * g_),
-    (Pt, sp.Piecewise((0, sp.Eq(DP, 0)), (P0_ * (a_ + Q0_ * h_ + b_ * g_) / DP, True))),
-    (Qt, Q0_ * (b_ + P0_ * h_ + a_ * g_) / (Q0_ * h_ + a_ + b_ * g_)),
-)
-KERNEL_OUTPUT = (Pt - Qt) / 4
-"""The mapping ``w(t)`` the kernel returns."""
-
-
-def kernel_expression(eigenvalue: sp.Expr = lam) -> sp.Expr:
-    """The kernel's ``w(t)`` as one expression in ``t, ε, τ, w1, w2`` and ``eigenvalue``."""
-    expr = KERNEL_OUTPUT
-    for name, value in reversed((*KERNEL_ROW, *KERNEL_ELEMENT)):
-        expr = expr.subs(name, value)
-    return expr.subs(lam_k, eigenvalue)
-
-
-def _generic(expr: sp.Expr) -> sp.Expr:
-    """Specialise to the generic case w1 = (p − q)/2, w2 = (p + q)/2 (P0 = p², Q0 = q² > 0)."""
-    return expr.subs({w1: (p - q) / 2, w2: (p + q) / 2}, simultaneous=True)
+"""The kernels' eigenvalue: λ = 0 is allowed there (a direction without variance)."""
+k_, P0_, Q0_, kc0, S_ = sp.symbols("k_ P0_ Q0_ kc0 S_", real=True)
 
 
 _PQ_GENERIC = {P0: p**2, Q0: q**2}
@@ -143,30 +94,9 @@ G_AT_TARGET = P0 * (S_SUM - k * P_f) * (S_SUM + k * Q0) / ((S_SUM - k * P0) * (S
 """``g = e^{−Rt/τ}`` at which ``P(g) = P_f``: P(g) is a Möbius map of g, so this is linear."""
 
 fraction = sp.Symbol("f", nonnegative=True)
-_tf = sp.symbols("w_star w_target P_target S_", real=True)
-w_star, w_target, P_target, S_ = _tf
-TIME_ROW: tuple[tuple[sp.Symbol, sp.Expr], ...] = (
-    *KERNEL_ROW[:6],
-    (S_, R_ + 2 * lam_k),
-    (w_star, sp.Piecewise((0, sp.Eq(k_, 0)), (lam_k / k_, True))),
-    (w_target, fraction * w_star),
-    (P_target, 2 * w_target + hypot(2 * w_target, c0_)),
-)
-"""Per-mode quantities of :data:`TIME_TO_FRACTION` (the first six are the trajectory kernel's)."""
-
-TIME_GENERIC = (tau / R_) * (sp.log(S_ - k_ * P0_) - sp.log(S_ - k_ * P_target)
-                             + sp.log(S_ * P_target + kc0 * c0_) - sp.log(P0_) - sp.log(S_ + k_ * Q0_))
+P_target = sp.Symbol("P_target", real=True)
 TIME_RATIO = (P_target - P0_) * (S_**2 + kc0**2) / (P0_ * (S_ - k_ * P_target) * (S_ + k_ * Q0_))
 """``1/g_f − 1``: for short times ``(τ/R) log1p`` of it keeps full relative accuracy."""
-TIME_TO_FRACTION = sp.Piecewise(
-    (0, w1 * w2 >= w_target),
-    (sp.oo, sp.Eq(P0_, 0) | (k_ * P_target >= S_)),
-    ((tau / R_) * log1p(TIME_RATIO), TIME_RATIO < 1),
-    (TIME_GENERIC, True),
-)
-"""Epochs until ``w(t) ≥ f λ/(λ + ε)`` for the first time (κ = 0): 0 if already there, ∞ if never."""
-
-
 CLAIMS = [
     Claim(
         id="stable.pq_coordinates",
@@ -326,74 +256,6 @@ CLAIMS = [
         depends=("stable.pq_flow",),
     ),
     Claim(
-        id="stable.kernel_guard",
-        paper_ref="Eq. (5), stable form",
-        title="D_P = P0 h + b + a g > 0 off the origin line (P0 > 0): the kernel never divides by zero there",
-        relation=Inequality(P0 * H_OF_G + B_COEF + A_COEF * g, ">", 0),
-        strategy=(
-            steps.subs({R: 2 * lam + _d, g: 1 / (1 + _e)},
-                       "R = 2λ + d (d > 0, as R² = 4λ² + k²P0Q0), g = 1/(1 + e) (e ≥ 0, as 0 < g ≤ 1)"),
-            steps.factor,
-        ),
-        domain=_DOMAIN_G,
-        where=_WHERE_R,
-    ),
-    Claim(
-        id="stable.kernel_form",
-        paper_ref="Eq. (5), stable form",
-        title="the kernel's expression (guards, hypot, expm1, b/P0 = k²Q0/(2R(R+2λ))) is the stable form",
-        relation=Equality(
-            _generic(kernel_expression()),
-            W_OF_G.subs(_PQ_GENERIC).subs(g, sp.exp(-R * t / tau)),
-        ),
-        strategy=(
-            steps.subs({hypot(2 * lam, (lam + eps) * p * q): R}, label="subs(hypot(2λ, kc0) → R)"),
-            steps.generic_branch("R > 0, and D_P > 0 by stable.kernel_guard"),
-            steps.subs({eps: k - lam}, label="subs(ε → k − λ)"),
-            steps.rewrite(sp.exp), steps.subs({sp.exp(-R * t / tau): g}, label="subs(e^{−Rt/τ} → g)"),
-            _MOD_R_GENERIC,
-        ),
-        depends=("stable.equals_eq5", "stable.origin_line", "stable.degenerate_h", "stable.kernel_guard"),
-        where={R: sp.sqrt(4 * lam**2 + (lam + eps) ** 2 * p**2 * q**2), k: lam + eps},
-        domain={p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True),
-                t: Interval(0.0, 50.0)},
-    ),
-    Claim(
-        id="stable.kernel_lambda_zero",
-        paper_ref="Eq. (5), λ = 0",
-        title="for λ = 0 (a direction without variance) the kernel's expression is the stable form",
-        relation=Equality(
-            _generic(kernel_expression(sp.S.Zero)),
-            W_OF_G.subs(_PQ_GENERIC).subs({lam: 0, g: sp.exp(-R * t / tau)}),
-        ),
-        strategy=(
-            steps.subs({hypot(0, eps * p * q): R}, label="subs(hypot(0, εc0) → R)"),
-            steps.generic_branch("R > 0, and D_P > 0 by stable.kernel_guard"),
-            steps.subs({eps: k}, label="subs(ε → k)"),
-            steps.rewrite(sp.exp), steps.subs({sp.exp(-R * t / tau): g}, label="subs(e^{−Rt/τ} → g)"),
-            steps.modulo([R - k * p * q], [R]),
-        ),
-        depends=("stable.kernel_form", "stable.kernel_guard"),
-        where={R: eps * p * q, k: eps},
-        domain={p: Interval(1e-3, 4.0, log=True), q: Interval(1e-3, 4.0, log=True),
-                t: Interval(0.0, 50.0)},
-    ),
-    Claim(
-        id="stable.kernel_degenerate",
-        paper_ref="Eq. (5), λ = c0 = 0",
-        title="with λ = 0, Q0 = 0 (so R = 0) the kernel's P(t) is P0/(1 + P0kt/(2τ))",
-        relation=Equality(
-            dict(KERNEL_ELEMENT)[Pt].subs(
-                {h_: k * t / (2 * tau), g_: 1, a_: sp.S.Half, b_: sp.S.Half, Q0_: 0, P0_: P0,
-                 DP: P0 * k * t / (2 * tau) + 1},  # u = v = 1: the R = 0 branches
-                simultaneous=True,
-            ),
-            P0 / (1 + P0 * k * t / (2 * tau)),
-        ),
-        strategy=(steps.cancel,),
-        depends=("stable.degenerate_solution", "stable.degenerate_h"),
-    ),
-    Claim(
         id="stable.target_P",
         paper_ref="§8 (training time), stable form",
         title="P_f = 2w_f + √(4w_f² + c0²) is the P at which w = (P − c0²/P)/4 equals w_f",
@@ -411,24 +273,6 @@ CLAIMS = [
         depends=("stable.p_solves",),
         where=_WHERE_R,
         domain={P_f: Interval(1e-4, 10.0, log=True), **_DOMAIN_G},
-    ),
-    Claim(
-        id="stable.time_kernel_form",
-        paper_ref="§8 (training time), stable form",
-        title="the kernel's time (τ/R) Σ ±log(...) is (τ/R) ln(1/g_f) with P_f = 2w_f + hypot(2w_f, c0)",
-        relation=Equality(
-            sp.exp(-(R / tau) * TIME_GENERIC.subs(
-                {S_: S_SUM, R_: R, k_: k, P0_: P0, Q0_: Q0, kc0: k * sp.sqrt(P0 * Q0), c0_: sp.sqrt(P0 * Q0),
-                 lam_k: lam, P_target: P_f}, simultaneous=True)),
-            G_AT_TARGET,
-        ),
-        strategy=(steps.expand_log, steps.powsimp, steps.cancel),
-        depends=("stable.time_to_target",),
-        where=_WHERE_R,
-        domain={P_f: Interval(1e-4, 1.0, log=True), k: Interval(1e-3, 1.0, log=True),
-                lam: Interval(1.0, 1e3, log=True), P0: Interval(1e-4, 1e-2, log=True),
-                Q0: Interval(1e-4, 1e-2, log=True)},
-        condition=sp.And(P0 < P_f, k * P_f < R + 2 * lam),
     ),
     Claim(
         id="stable.time_log1p",

@@ -1,47 +1,43 @@
-"""Code generation: verified SymPy expressions → cached Numba kernels."""
+"""Code generation: verified SymPy expressions → cached Numba kernels.
+
+Two groups of generated modules share the cache of :mod:`symdae.codegen.cache`:
+the elementwise kernels of :mod:`symdae.codegen.specs` (:func:`load_kernel`)
+and the ODE/GD modules of :mod:`symdae.codegen.ode` (``load_ode_kernel``).
+Importing this package imports neither SymPy nor the ODE module.
+"""
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from symdae._io import write_atomic
-from symdae.codegen.cache import import_generated, module_path, read_index, record, source_digest
+from symdae.codegen.cache import GROUP_MODULES, KernelGroup
 
-__all__ = ["fingerprints", "load_kernel"]
-
-_LOADED: dict[str, ModuleType] = {}
+__all__ = ["KERNELS", "fingerprints", "load_kernel"]
 
 
-def fingerprints(regenerate: bool = False) -> dict[str, str]:
-    """Fingerprint of every kernel, generating missing modules.
-
-    On a warm cache this reads ``index.json`` only; otherwise (or with
-    ``regenerate``) it builds the expressions with SymPy, fingerprints them
-    and writes any module not yet on disk.
-    """
-    digest = source_digest()
-    known = read_index().get(digest)
-    if known and not regenerate and all(module_path(n, f).exists() for n, f in known.items()):
-        return known
+def _generate() -> dict[str, tuple[str, str]]:
     from symdae.codegen.kernel import module_source
     from symdae.codegen.specs import kernel_specs
 
-    result = {}
-    for name, spec in kernel_specs().items():
-        fingerprint = spec.fingerprint()
-        path = module_path(name, fingerprint)
-        if regenerate or not path.exists():
-            write_atomic(path, module_source(spec))
-        result[name] = fingerprint
-    record(digest, result)
-    return result
+    return {name: (spec.fingerprint(), module_source(spec)) for name, spec in kernel_specs().items()}
+
+
+#: The elementwise kernels' group in the kernel cache (index ``index-elementwise.json``).
+KERNELS = KernelGroup("elementwise", _generate)
+# The modules defining the other groups, imported only when all groups are listed (``symdae kernels``).
+GROUP_MODULES.extend(["symdae.codegen.ode", "symdae.codegen.trajectory"])
+
+
+def fingerprints(regenerate: bool = False) -> dict[str, str]:
+    """Fingerprint of every kernel, generating missing or damaged modules.
+
+    On a warm cache this reads the group's index only; otherwise (or with
+    ``regenerate``) it builds the expressions with SymPy, fingerprints them
+    and writes any module that is missing or not what it should be.
+    """
+    return KERNELS.fingerprints(regenerate)
 
 
 def load_kernel(name: str) -> ModuleType:
-    """The generated (and, after its first call, compiled) module of kernel ``name``."""
-    if name not in _LOADED:
-        prints = fingerprints()
-        if name not in prints:
-            raise KeyError(f"no kernel named {name!r}; known: {sorted(prints)}")
-        _LOADED[name] = import_generated(module_path(name, prints[name]))
-    return _LOADED[name]
+    """The generated (and, after its first call, compiled) module of kernel ``name``, verified before import."""
+    return KERNELS.load(name)

@@ -28,21 +28,18 @@ by :func:`symdae.codegen.printer.function_source`.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from symdae._io import write_atomic
-from symdae.codegen.cache import import_generated, kernels_dir, module_path, source_digest
+from symdae.codegen.cache import KernelGroup
 
 if TYPE_CHECKING:
     import sympy as sp
 
 TEMPLATE_VERSION = "1"
-INDEX_NAME = "ode-index.json"
 
 #: Integrator settings (also written into the generated module).
 TOLERANCE = 1e-12  # accepted local error of y = ln P per step, i.e. relative error of P and Q
@@ -451,43 +448,25 @@ def ode_specs() -> dict[str, OdeModuleSpec]:
 
 # --- cache ------------------------------------------------------------------------------------
 
-_LOADED: dict[str, ModuleType] = {}
+
+def _generate() -> dict[str, tuple[str, str]]:
+    return {name: (spec.fingerprint(), spec.source()) for name, spec in ode_specs().items()}
 
 
-def _read_index() -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads((kernels_dir() / INDEX_NAME).read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+#: The ODE/GD modules' group in the kernel cache (index ``index-ode.json``, see :mod:`symdae.codegen.cache`).
+ODE_KERNELS = KernelGroup("ode", _generate)
 
 
 def ode_fingerprints(regenerate: bool = False) -> dict[str, str]:
-    """Fingerprint of each generated ODE module, generating missing ones.
+    """Fingerprint of each generated ODE module, generating missing or damaged ones.
 
-    On a warm cache this reads ``ode-index.json`` (source digest → fingerprints)
-    without importing SymPy; otherwise it builds the expressions.
+    On a warm cache this reads the group's index (source digest → fingerprints
+    and module digests) without importing SymPy; otherwise it builds the
+    expressions.
     """
-    digest = source_digest()
-    known = _read_index().get(digest)
-    if known and not regenerate and all(module_path(n, f).exists() for n, f in known.items()):
-        return known
-    prints = {}
-    for name, spec in ode_specs().items():
-        fingerprint = spec.fingerprint()
-        path = module_path(name, fingerprint)
-        if regenerate or not path.exists():
-            write_atomic(path, spec.source())
-        prints[name] = fingerprint
-    write_atomic(kernels_dir() / INDEX_NAME, json.dumps({digest: prints}, indent=1))
-    return prints
+    return ODE_KERNELS.fingerprints(regenerate)
 
 
 def load_ode_kernel(name: str) -> ModuleType:
-    """The generated module ``name`` (``"gd_iterates"`` or ``"mode_trajectory"``)."""
-    if name not in _LOADED:
-        prints = ode_fingerprints()
-        if name not in prints:
-            raise KeyError(f"no ODE kernel named {name!r}; known: {sorted(prints)}")
-        _LOADED[name] = import_generated(module_path(name, prints[name]))
-    return _LOADED[name]
+    """The generated module ``name`` (``"gd_iterates"`` or ``"mode_trajectory"``), verified before import."""
+    return ODE_KERNELS.load(name)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from symdae._options import integer, output_dir, real
+from symdae._options import existing_dir, integer, output_dir, real
 from symdae.data.datasets import SPLITS
 from symdae.data.downloads import DEFAULT_TIMEOUT
 from symdae.data.preprocessing import TRANSFORMS
@@ -45,27 +45,10 @@ def _usage(command: str, message: str) -> int:
     return USAGE
 
 
-def _nonempty(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
-    return text
-
-
-def data_root_dir(text: str) -> Path:
-    """``--data-root`` to read from: an existing, readable directory."""
-    path = Path(_nonempty(text)).expanduser()
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"{text!r} does not exist")
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
-    if not os.access(path, os.R_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"{text!r} is not readable")
-    return path
-
-
-def download_root_dir(text: str) -> Path:
-    """``--data-root`` to download into: a writable directory, or one that can be created."""
-    return output_dir(_nonempty(text))
+data_root_dir = existing_dir
+"""``--data-root`` to read from: an existing, readable directory."""
+download_root_dir = output_dir
+"""``--data-root`` to download into: a writable directory, or one that can be created."""
 
 
 def http_url(text: str) -> str:

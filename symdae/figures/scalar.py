@@ -114,7 +114,8 @@ def figure1(seed: int = 0) -> Rendered:
         "the minimum-loss manifold w1w2 = w* (cyan) and the gradient-descent paths. ε = 0, 1, 5.",
         {"lam": LAM, "eps": list(eps_values), "tau": tau, "epochs": epochs, "runs": runs,
          "initial_weights": f"uniform on [-1.2, 1.2]², seed {seed}"},
-        ["Theory uses the stable form of Eq. (5), proved equal to the printed one (claim stable.kernel_form).",
+        ["Theory uses the stable form of Eq. (5), proved equal to the printed one "
+         "(claims stable.equals_eq5, pf.table_nonneg, pf.table_neg).",
          f"Gradient descent with step 1/τ = {1 / tau:g} per epoch; the small gap to the continuous theory is "
          "the discretisation."],
     )

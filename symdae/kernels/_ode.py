@@ -27,6 +27,7 @@ from symdae.kernels._arguments import (
     checked,
     output_array,
     per_row_modes,
+    refuse_overlap,
     result,
 )
 
@@ -117,6 +118,7 @@ def mode_trajectory(
     time = checked("t", t, "nonnegative")
     modes = _mode_arguments(lam, eps, kappa, tau, w1_0, w2_0)
     shape = broadcast_shape([time, *modes])
+    refuse_overlap(out, [time, *modes])
     out = output_array(shape, out)
     if out.size == 0:
         return result(out)

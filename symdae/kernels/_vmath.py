@@ -87,3 +87,21 @@ def vexpm1(y: float) -> float:
     small = _expm1_reduced(r)
     n1 = max(min(n, np.int64(1023)), np.int64(-1022))
     return small if n == 0 else (small + 1.0) * _pow2(n1) * _pow2(n - n1) - 1.0
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def vem_g(x: float) -> tuple[float, float]:
+    """``(1 − e^{−x}, e^{−x})`` for ``x >= 0`` from one range reduction, vectorisable.
+
+    ``1 − e^{−x}`` keeps full relative accuracy for small ``x`` (it is
+    ``−expm1(−x)``). Beyond ``x = 700`` it returns ``(1, 0)``: ``e^{−x}`` would
+    be below 1e-304, and computing it through float64's subnormal range costs
+    tens of times more per element; callers use ``e^{−x}`` only beside terms it
+    cannot affect there (see :mod:`symdae.kernels._trajectory`).
+    """
+    settled = x > 700.0
+    r, n = _reduce(-min(x, 700.0))
+    small = _expm1_reduced(r)
+    g = (small + 1.0) * _pow2(n)
+    em = -small if n == 0 else 1.0 - g
+    return (1.0 if settled else em), (0.0 if settled else g)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -45,8 +46,10 @@ def test_generated_modules_are_content_addressed(tmp_path: Path, monkeypatch: py
         toy = spec(output)
         path = cache.module_path(toy.name, toy.fingerprint())
         path.write_text(module_source(toy))
-        module = cache.import_generated(path)
-        assert module.FINGERPRINT == toy.fingerprint()
+        module = cache.import_generated(path, hashlib.sha256(module_source(toy).encode()).hexdigest())
+        assert module is not None and module.FINGERPRINT == toy.fingerprint()
+    assert cache.import_generated(path, "0" * 64) is None  # content not as recorded: reported, removed
+    path.write_text(module_source(toy))
     assert len(list((tmp_path / "kernels").glob("toy-*.py"))) == 2
     assert cache.clear() == 2
     assert not (tmp_path / "kernels").exists()
@@ -61,7 +64,7 @@ def test_unusable_cache_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
 
 
 def test_warm_start_needs_no_sympy_and_cli_reports_cache_state(tmp_path: Path) -> None:
-    env = dict(os.environ, SYMDAE_CACHE_DIR=str(tmp_path))
+    env = dict(os.environ, SYMDAE_CACHE_DIR=str(tmp_path), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
     probe = (
         "import sys\n"
         "from symdae.kernels import dae_trajectory\n"
@@ -73,10 +76,16 @@ def test_warm_start_needs_no_sympy_and_cli_reports_cache_state(tmp_path: Path) -
     warm = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600, check=True)
     assert cold.stdout.strip() == "True"  # the first start derives, generates and compiles
     assert warm.stdout.strip() == "False"  # later starts load the compiled kernel only
+    (data,) = (tmp_path / "numba").rglob("dae_trajectory-*.flat-*.nbc")
+    data.write_bytes(data.read_bytes()[:100])
+    damaged = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600, check=True)
+    assert damaged.stdout.strip() == "False"  # recompiled, without SymPy
+    assert damaged.stderr == f"symdae: kernel cache: {data} is damaged (its content does not match the " \
+        "SHA-256 recorded when it was saved); rebuilding\n"
     listing = subprocess.run([sys.executable, "-m", "symdae", "kernels"], env=env, capture_output=True,
                              text=True, timeout=600, check=True).stdout
     line = next(row for row in listing.splitlines() if row.startswith("dae_trajectory"))
-    assert "stable.kernel_form" in line and line.split()[2:4] == ["yes", "yes"]
+    assert "stable.equals_eq5" in line and line.split()[2:4] == ["yes", "yes"]
     names = {row.split()[0] for row in listing.splitlines()[2:]}
     assert {"dae_trajectory", "gd_iterates", "mode_trajectory"} <= names  # the ODE/GD modules are listed too
 
@@ -96,8 +105,7 @@ def _full_expression(kernel: KernelSpec) -> sp.Expr:
     return expr
 
 
-@pytest.mark.parametrize("name", ["dae_trajectory", "time_to_fraction", "fixed_point", "optimal_learning_rate",
-                                  "equivalent_weight_decay"])
+@pytest.mark.parametrize("name", ["fixed_point", "optimal_learning_rate", "equivalent_weight_decay"])
 def test_each_generated_kernel_equals_mpmath_evaluation_of_its_expression(name: str) -> None:
     """The compiled ``flat`` loop computes the SymPy expression it was generated from (40 digits)."""
     import mpmath
@@ -133,3 +141,34 @@ def test_each_generated_kernel_equals_mpmath_evaluation_of_its_expression(name: 
             assert out[i] == float(expected), (name, point)
             continue
         assert out[i] == pytest.approx(float(expected), rel=1e-11, abs=1e-14), (name, point)
+
+
+@pytest.mark.parametrize("table", ["table_nonneg", "table_neg"])
+def test_trajectory_tables_equal_mpmath_evaluation_of_their_expressions(table: str) -> None:
+    """The extended-float code printed from the coefficient tables computes them (40 digits), at any scale."""
+    import mpmath
+    import numpy as np
+
+    from symdae.codegen.trajectory import TRAJECTORIES
+    from symdae.derivations import positive_forms as pf
+    from symdae.kernels._xf import xf
+
+    module = TRAJECTORIES.load("dae_trajectory")
+    rows = pf.FORMS_NONNEG if table == "table_nonneg" else pf.FORMS_NEG
+    last = pf.d_hat if table == "table_nonneg" else pf.a_hat
+    symbols = (*pf.KERNEL_ARGS, last)
+    reference = sp.lambdify(symbols, [c for row in rows for c in row], modules="mpmath")
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        ph, qh = rng.uniform(0.1, 1.0, 2)
+        t_w = 10 ** rng.uniform(-300, 0) / (2 * ph * qh)  # T <= 1/(2p̂q̂): m̂ <= 1
+        mh = 2 * ph * qh * t_w
+        lh = float(np.sqrt(1 - mh * mh))
+        d = (ph - qh) if table == "table_nonneg" else abs(ph - qh)
+        d = abs(d) * 10 ** rng.uniform(-300, 0)  # d̂ from w1 w2 may be far below p̂ − q̂ in size
+        point = (lh, mh, t_w, ph, qh, ph + qh, d)
+        got = module.__dict__[table](*(xf(float(v)) for v in point))
+        with mpmath.workdps(40):
+            expected = reference(*(mpmath.mpf(float(v)) for v in point))
+        for g, e in zip(got, expected, strict=True):  # each coefficient keeps its own exponent
+            assert abs(mpmath.ldexp(mpmath.mpf(g[0]), int(g[1])) - e) <= 1e-14 * abs(e), (table, point)

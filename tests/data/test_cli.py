@@ -86,7 +86,7 @@ BAD_INPUT = [
     (["spectrum", "--transform", "whiten"], {}, USAGE, "argument --transform: invalid choice: 'whiten'"),
     (["spectrum", "--data-root", "{file}"], {}, USAGE, "argument --data-root: '{file}' is not a directory"),
     (["spectrum", "--data-root", "{missing}"], {}, USAGE, "argument --data-root: '{missing}' does not exist"),
-    (["spectrum", "--data-root", ""], {}, USAGE, "argument --data-root: must not be empty"),
+    (["spectrum", "--data-root", ""], {}, USAGE, "argument --data-root: must be a path, got an empty string"),
     (["spectrum", "--data-root", "{empty}"], {}, FAILURE, "no mnist files under data root"),
     (["spectrum"], {"SYMDAE_DATA_ROOT": "{file}"}, USAGE, "$SYMDAE_DATA_ROOT: '{file}' is not a directory"),
     (["spectrum"], {"SYMDAE_DATA_ROOT": None}, USAGE, "give --data-root DIR (or set SYMDAE_DATA_ROOT)"),
@@ -100,7 +100,7 @@ BAD_INPUT = [
     (["info", "--data-root", "{empty}"], {}, FAILURE, ""),  # "no datasets found", on stdout
     (["download", "--data-root", "{file}"], {}, USAGE, "argument --data-root: '{file}' exists and is not a directory"),
     (["download", "--data-root", "{file}/sub"], {}, USAGE, "argument --data-root: folder '{file}/sub' lies under"),
-    (["download", "--data-root", ""], {}, USAGE, "argument --data-root: must not be empty"),
+    (["download", "--data-root", ""], {}, USAGE, "argument --data-root: must be a path, got an empty string"),
     (["download"], {"SYMDAE_DATA_ROOT": "{file}"}, USAGE, "$SYMDAE_DATA_ROOT: '{file}' exists and is not a directory"),
     (["download"], {"SYMDAE_DATA_ROOT": None}, USAGE, "give --data-root DIR (or set SYMDAE_DATA_ROOT)"),
     (["download", "--timeout", "0"], {}, USAGE, "argument --timeout: must be > 0, got 0"),

@@ -24,7 +24,8 @@ from symdae.kernels import (
     optimal_learning_rate,
     time_to_fraction,
 )
-from tests.kernels.reference import exact_w
+from tests.kernels.reference import exact_time, exact_w
+from tests.strategies import any_rates, any_taus, any_weight_pairs
 
 modes = st.tuples(
     st.floats(1e-2, 1e2),  # lam
@@ -106,7 +107,7 @@ def test_small_closed_forms_against_the_corrected_formulas() -> None:
     np.testing.assert_allclose(fixed_point(lam, eps, kappa), np.where(lam > kappa, (lam - kappa) / (lam + eps), 0.0),
                                rtol=1e-15)
     np.testing.assert_allclose(optimal_learning_rate(lam, eps, kappa, n), n / (2 * lam + 3 * eps + kappa), rtol=1e-15)
-    np.testing.assert_allclose(equivalent_weight_decay(lam, eps, n), lam * eps / (n * (lam + eps)), rtol=1e-15)
+    np.testing.assert_allclose(equivalent_weight_decay(lam, eps, n), lam * eps / (n * (lam + eps)), rtol=4e-16)
     gamma = equivalent_weight_decay(lam, eps, n)
     # λ − κ cancels when ε ≫ λ (κ → λ): compare to the conditioning of that difference
     error = np.abs(fixed_point(lam, 0.0, n * gamma) - fixed_point(lam, eps)) / fixed_point(lam, eps)
@@ -131,3 +132,51 @@ def test_small_closed_forms_against_the_corrected_formulas() -> None:
 def test_invalid_input(call: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()  # type: ignore[operator]
+
+
+_FRACTIONS = st.one_of(st.sampled_from([0.0, 0.5, 0.9]), st.floats(0.0, 1.0),
+                       st.floats(-12.0, -1.0).map(lambda e: 1.0 - 10.0**e))
+
+
+@given(fraction=_FRACTIONS, lam=any_rates, eps=any_rates, tau=any_taus, pair=any_weight_pairs())
+@example(fraction=0.5, lam=1.0, eps=0.5, tau=10.0, pair=(1e-170, 2e-170))  # issue #12: was inf (true ≈ 3908)
+@example(fraction=0.5, lam=1.53e-298, eps=1.28e79, tau=5.07e37, pair=(6.69e-94, -4.16e-300))  # π_f − π cancelled
+@example(fraction=0.0, lam=1.8e-3, eps=6.05, tau=1.73, pair=(-3.73e-8, 4.24))  # crossing from w0 ≈ 0
+@settings(max_examples=200)
+def test_time_to_fraction_meets_its_contract_over_the_whole_domain(
+        fraction: float, lam: float, eps: float, tau: float, pair: tuple[float, float]) -> None:
+    """Relative error <= 1e-13 + 1e-15 c, c = max(|w0|, w_f)/(w_f − w0), against Eq. (5) solved for t."""
+    w1, w2 = pair
+    got = float(time_to_fraction(fraction, lam, eps, tau, w1, w2))
+    ref = exact_time(fraction, lam, eps, tau, w1, w2)
+    with mpmath.workdps(60):
+        if ref == mpmath.inf or ref > mpmath.mpf("1.7976931348623157e308"):
+            assert got == math.inf
+            return
+        if ref == 0:
+            assert got == 0.0
+            return
+        k = mpmath.mpf(lam) + eps
+        w_f, w0 = mpmath.mpf(fraction) * lam / k, mpmath.mpf(w1) * w2
+        sensitivity = max(abs(w0), w_f) / (w_f - w0)
+        bound = (1e-13 + 1e-15 * sensitivity) * max(ref, mpmath.mpf(2.2250738585072014e-308))
+        assert abs(got - ref) <= bound, (got, float(ref), float(abs(got - ref) / ref))
+
+
+def test_closed_forms_over_the_whole_domain() -> None:
+    """No intermediate overflow: λ + ε, 2λ + 3ε + κ and λε near 1.8e308 (the rates are rescaled exactly)."""
+    assert fixed_point(1e308, 1e308) == 0.5
+    assert fixed_point(1.7e308, 1.7e308, 0.85e308) == 0.25
+    assert fixed_point(5e-324, 5e-324) == 0.5  # subnormal rates: exact
+    assert optimal_learning_rate(1e308, 1e308, 1e308, 6.0) == pytest.approx(1e-308, rel=1e-15)
+    assert equivalent_weight_decay(1.7e308, 1.7e308) == 0.85e308
+    assert equivalent_weight_decay(1e308, 1e-300) == pytest.approx(1e-300, rel=1e-15)
+    assert equivalent_weight_decay(1e-300, 1e308, 1e-10) == pytest.approx(1e-290, rel=1e-15)
+    with pytest.raises(ValueError, match=r"optimal_learning_rate: N/\(2λ \+ 3ε \+ κ\) exceeds float64's range"):
+        optimal_learning_rate(1e-300, n_samples=1e10)
+    with pytest.raises(ValueError, match=r"equivalent_weight_decay: .* exceeds float64's range"):
+        equivalent_weight_decay(1e308, 1e308, 1e-300)
+    # τ and 1/|w1_0| near the ends of the range: t× = τ|w1_0|/(λ w2_0)(1 + O(w2_0²)) ≈ 1000
+    crossing = crossing_time(1.0, 0.5, 1e300, -1e-300, 1e-3)
+    reference = exact_time(0.0, 1.0, 0.5, 1e300, -1e-300, 1e-3)
+    assert abs(crossing - reference) <= 1e-13 * reference
