@@ -9,11 +9,15 @@ Both broadcast over all arguments. When every mode argument (``lam``, ``eps``,
 ``kappa``, ``tau``, ``w1_0``, ``w2_0``) is constant along the last axis, each
 row is one mode and its times (or step counts) are visited in one sweep;
 otherwise every element is its own mode.
+
+Long calls return to Python between chunks of work (each a fraction of a
+second), so Ctrl-C (``KeyboardInterrupt``) stops them promptly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from math import prod
 from types import ModuleType
 
@@ -33,12 +37,24 @@ from symdae.kernels._arguments import (
 
 __all__ = ["IntegrationError", "gd_iterates", "mode_trajectory"]
 
+MODE_NAMES = ("lam", "eps", "kappa", "tau", "w1_0", "w2_0")
+
+#: The accuracy contract of :func:`mode_trajectory` (docstring, ``docs/kernels.md`` and the tests).
+RELATIVE, TIME_CONDITIONING, SUBNORMAL = 1e-11, 1e-13, 2.0**-1070
+#: The accuracy contract of :func:`gd_iterates`.
+GD_RELATIVE = 1e-14
+
+#: Integrator steps (accepted or rejected) per call into the compiled code, shared by its modes: ~0.1 s.
+CHUNK_STEPS = 1 << 15
+#: Gradient-descent steps per call into the compiled code, shared by its modes: ~0.1 s.
+GD_CHUNK_STEPS = 1 << 22
+#: Steps per mode before :class:`IntegrationError`: far above what any tested mode needs
+#: (a few thousand), and growing with the number of requested times.
+STEP_BUDGET, STEP_BUDGET_PER_OUTPUT = 4_000_000, 64
+
 
 class IntegrationError(RuntimeError):
-    """The adaptive integrator of :func:`mode_trajectory` could not reach a requested time."""
-
-
-_STATUS_TEXT = {1: "took more than its step limit", 2: "needed a step below the resolution of the time axis"}
+    """The integrator of :func:`mode_trajectory` could not reach a requested time (a bug: please report it)."""
 
 
 def _load(name: str) -> ModuleType:
@@ -69,6 +85,24 @@ def _mode_arguments(lam: ArrayLike, eps: ArrayLike, kappa: ArrayLike, tau: Array
             checked("w1_0", w1_0), checked("w2_0", w2_0)]
 
 
+def _describe_mode(modes: Sequence[FloatArray], i: int) -> str:
+    return ", ".join(f"{name}={float(m[i])!r}" for name, m in zip(MODE_NAMES, modes, strict=True))
+
+
+def _in_chunks(run: Callable[[slice, int], int], rows: int, total: int, block: int = 64) -> None:
+    """Call ``run(rows_slice, budget)`` on blocks of rows until each reports no unfinished row.
+
+    Each call advances every unfinished row of one block by at most ``budget`` steps
+    (``total`` steps shared among them), so a call takes a bounded time and Ctrl-C raises
+    ``KeyboardInterrupt`` as soon as it returns to Python.
+    """
+    for start in range(0, rows, block):
+        part = slice(start, min(rows, start + block))
+        left = part.stop - part.start
+        while left:
+            left = run(part, max(64, total // left))
+
+
 def mode_trajectory(
     t: ArrayLike,
     lam: ArrayLike,
@@ -86,16 +120,32 @@ def mode_trajectory(
     weight decay of §5 and Supp. C (``κ = Nγ``). How:
 
     * ``κ = 0``: the exact solution (paper Eq. 5), i.e. :func:`dae_trajectory`.
-    * ``κ > 0`` and a balanced start (``w1_0 = ±w2_0``): the closed forms of
-      :mod:`symdae.derivations.weight_decay_forms` (a logistic/Bernoulli
-      equation in ``P = (w1 + w2)²`` or ``Q = (w2 − w1)²``), which include
-      Eq. (7) corrected (``ε = 0``).
-    * otherwise: ``y = ln P`` obeys one scalar ODE (``PQ = c0² e^{−4κt/τ}``),
-      integrated by an L-stable Radau IIA method (order 5) with step-doubling
-      error control at a local tolerance of 1e-12 in ``ln P``. Accuracy
-      (measured against 30-digit references): ``|w − w_ref| ≤ 1e-10 |w_ref|
-      + 1e-13 (w1² + w2²)(t)``. Weights as small as 1e-150 and times up to
-      1e12 are handled; the steps grow once the mode has settled.
+    * ``κ > 0`` and a balanced start (``w1_0 = ±w2_0``): closed forms in the
+      mapping (a Bernoulli equation; Eq. 7 corrected for ``ε = 0``), evaluated
+      with extended exponents.
+    * otherwise: the mapping's own flow ``dw/du = (λ − kw)√(4w² + E) − 2κw``
+      (``u = t/τ``, ``k = λ + ε``, ``E = (w2_0² − w1_0²)² e^{−4κu}`` in closed
+      form), integrated in ``ln|w|`` (exponential phases), in ``1/w`` while
+      the quartic term dominates (the relaxation ``w ≈ 1/(2ku)`` from large
+      weights) and in ``w/√E`` through ``w = 0``, by an L-stable Radau IIA method (order 5) with
+      step-doubling error control (local tolerance 1e-13), every coefficient
+      carried with its own exponent. The steps do not depend on the
+      requested times: each time is reached by its own sub-integration from
+      the last step before it, and the steps grow geometrically once the
+      mode has settled (any ``t``, any number of times).
+
+    Valid for every finite input: weights of either sign from 5e-324 to
+    1.8e308, ``λ, ε, κ`` from 0 to 1.8e308, any ``τ > 0`` and ``t ≥ 0``.
+
+    Accuracy (tested against 50-digit references over that whole range):
+    ``|w − w_ref| ≤ 1e-11 |w_ref| + 1e-13 |t dw/dt| + 2^-1070``. The first
+    term is relative accuracy. The second is the problem's own conditioning:
+    ``w(t)`` changes by ``t dw/dt · δ`` when ``t`` (or ``τ``) is perturbed by
+    a relative ``δ`` (float64 cannot even represent ``t/τ`` better than
+    ``δ = 1.1e-16``); it matters only where ``w`` crosses zero, where no
+    relative bound is possible, and where ``w`` grows or decays exponentially
+    for a long time (there ``|t dw/dt| ≈ |w|`` × the number of e-foldings).
+    The third is float64's subnormal spacing.
 
     Args:
         t: time in epochs, ``>= 0``.
@@ -107,8 +157,10 @@ def mode_trajectory(
         out: optional float64 C-contiguous array of the broadcast shape to write into.
 
     Raises:
-        ValueError: an argument is invalid (the message names it and the rule).
-        IntegrationError: the integrator hit its step limit (not seen on the tested domain).
+        ValueError: an argument is invalid (the message names it and the rule), or
+            ``|w(t)|`` exceeds float64's range (1.8e308; possible only for
+            ``|w1_0 w2_0| > 1.8e308`` at small ``t``), named in the message.
+        IntegrationError: the integrator failed (not seen on the tested range; please report it).
 
     Example:
         >>> from symdae.kernels import mode_trajectory
@@ -133,27 +185,69 @@ def mode_trajectory(
                                       tau_[exact][column], w1_[exact][column], w2_[exact][column])
     if not exact.all():
         chosen = ~exact
-        rows = int(chosen.sum())
-        target = table if chosen.all() else np.empty((rows, times.shape[1]))
-        selected = [a[chosen] for a in (lam_, eps_, kappa_, tau_, w1_, w2_)]
-        status = np.zeros(rows, dtype=np.int64)
-        module = _load("mode_trajectory")
-        run = module.trajectory_rows if rows > 1 else module.trajectory_rows_serial
-        run(np.ascontiguousarray(times[chosen]), *selected, target, status)
-        _raise_on_failure(status, selected)
+        selected = [np.ascontiguousarray(a[chosen]) for a in (lam_, eps_, kappa_, tau_, w1_, w2_)]
+        target = table if chosen.all() else np.empty((int(chosen.sum()), times.shape[1]))
+        _integrate(np.ascontiguousarray(times[chosen]), selected, target)
         if target is not table:
             table[chosen] = target
     return result(out)
 
 
-def _raise_on_failure(status: NDArray[np.int64], modes: Sequence[FloatArray]) -> None:
-    failed = np.flatnonzero(status)
+def _integrate(times: NDArray[np.float64], modes: list[FloatArray], target: NDArray[np.float64]) -> None:
+    """Rows of ``times`` for the modes (all κ > 0) into ``target``, in interruptible chunks."""
+    from symdae.codegen import ode
+
+    module = _load("mode_trajectory")
+    rows = times.shape[0]
+    order = np.argsort(times, axis=1, kind="stable")
+    mode = np.zeros((rows, len(ode.MODE_FLOATS)))
+    imode = np.zeros((rows, len(ode.MODE_INTS)), dtype=np.int64)
+    state = np.zeros((rows, len(ode.STATE_FLOATS)))
+    istate = np.zeros((rows, len(ode.STATE_INTS)), dtype=np.int64)
+    lam_, eps_, kappa_, tau_, w1_, w2_ = modes
+    module.prepare_rows(lam_, eps_, kappa_, w1_, w2_, mode, imode, state, istate)
+    budget = STEP_BUDGET + STEP_BUDGET_PER_OUTPUT * times.shape[1]
+    steps, status = ode.STATE_INTS.index("steps"), ode.STATE_INTS.index("status")
+
+    def chunk(part: slice, per_row: int) -> int:
+        run = module.run_rows if part.stop - part.start > 1 else module.run_rows_serial
+        left = int(run(times[part], order[part], tau_[part], mode[part], imode[part], state[part], istate[part],
+                       target[part], per_row))
+        over = np.flatnonzero(istate[part, steps] > budget)
+        if over.size:
+            i = part.start + int(over[0])
+            raise IntegrationError(
+                f"mode_trajectory: the integrator took more than {budget} steps for the mode "
+                f"{_describe_mode(modes, i)} ({over.size} mode(s)); no mode of the tested range needs "
+                "more than a few thousand, so this is a bug: please report these arguments")
+        return left
+
+    _in_chunks(chunk, rows, CHUNK_STEPS)
+    failed = np.flatnonzero(istate[:, status] != ode.STATUS_OK)
     if failed.size:
-        i = failed[0]
-        values = ", ".join(f"{name}={float(m[i])!r}" for name, m in
-                           zip(("lam", "eps", "kappa", "tau", "w1_0", "w2_0"), modes, strict=True))
-        raise IntegrationError(f"mode_trajectory: the integrator {_STATUS_TEXT[int(status[i])]} "
-                               f"for the mode {values} ({failed.size} mode(s) failed)")
+        _raise_on_failure(int(istate[failed[0], status]), failed, times, modes, state, istate)
+
+
+def _raise_on_failure(code: int, failed: NDArray[np.intp], times: NDArray[np.float64], modes: Sequence[FloatArray],
+                      state: NDArray[np.float64], istate: NDArray[np.int64]) -> None:
+    """The ValueError or IntegrationError for status ``code`` of the rows ``failed``, naming the first."""
+    from symdae.codegen import ode
+
+    i = int(failed[0])
+    index = int(istate[i, ode.STATE_INTS.index("failed")])
+    when = f"t={float(times[i, index])!r}"
+    mode = _describe_mode(modes, i)
+    if code == ode.STATUS_OVERFLOW:
+        log2 = float(state[i, ode.STATE_FLOATS.index("log2_w")])
+        raise ValueError(f"mode_trajectory: |w(t)| = 10^{log2 * math.log10(2):.1f} at {when} for {mode} is beyond "
+                         f"float64's range (|w| <= 1.8e308); the mapping there is not representable "
+                         f"({failed.size} mode(s) affected). Only |w1_0 w2_0| > 1.8e308 at small t gets here: "
+                         "ask for later times, or start from smaller weights")
+    if code == ode.STATUS_STEP_UNDERFLOW:
+        raise IntegrationError(f"mode_trajectory: the integrator's step fell below the resolution of the time axis "
+                               f"before {when} for {mode} ({failed.size} mode(s)); this is a bug: please report "
+                               "these arguments")
+    raise IntegrationError(f"mode_trajectory: integrator status {code} at {when} for {mode}: please report it")
 
 
 def gd_iterates(
@@ -173,12 +267,22 @@ def gd_iterates(
     the matrix gradient descent with rate α (``τ = N/α``, ``ε = N s²``,
     ``κ = Nγ``) under aligned initialisation (paper §3.2, Eqs. 2–4; Supp. C
     for weight decay). Its continuous limit, ``τ → ∞`` at fixed ``steps/τ``,
-    is :func:`mode_trajectory`. When ``1/τ`` exceeds the stability limit the
-    iterates diverge, as float64 gradient descent does (to ``inf``/``NaN``).
+    is :func:`mode_trajectory`.
 
-    Cost: ``O(max(steps))`` per mode; for a trajectory (mode arguments
-    constant along the last axis) the mode is iterated once and recorded at
-    every requested count, in any order.
+    The iteration runs in double-double arithmetic (about 32 digits) in a
+    frame ``w = 2^e ŵ`` that follows the weights, so subnormal and huge
+    weights keep their precision and rounding does not accumulate over the
+    steps. Accuracy (tested against 50-digit iteration): each returned weight
+    is within ``1e-14 max(|w1|, |w2|)`` of the exact iterate (plus 2^-1070),
+    for as many steps as the exact iteration does not amplify 1e-30 relative
+    perturbations beyond that (it does where gradient descent is chaotic or
+    diverging: ``1/τ`` beyond the stability limit). Once the iteration reaches
+    an exact fixed point (the state stops changing), the remaining steps are
+    skipped.
+
+    Cost: ``O(max(steps))`` per mode (tens of ns per step); for a trajectory
+    (mode arguments constant along the last axis) the mode is iterated once and
+    recorded at every requested count, in any order.
 
     Args:
         steps: number of epochs, whole numbers ``>= 0`` (integral floats accepted).
@@ -186,6 +290,11 @@ def gd_iterates(
 
     Returns:
         ``(w1, w2)``, each of the broadcast shape (NumPy scalars for scalar input).
+
+    Raises:
+        ValueError: an argument is invalid, or the iterates leave float64's range
+            (``|w| > 1.8e308``) by a requested count: gradient descent diverges
+            there; the message names the step and the learning-rate limit.
 
     Example:
         >>> from symdae.kernels import gd_iterates
@@ -197,14 +306,61 @@ def gd_iterates(
     if fractional.any():
         index = tuple(int(i) for i in np.argwhere(fractional)[0])
         raise ValueError(f"steps must be whole numbers; got {count.values[index]} at index {index}")
-    if (count.values > 2.0**53).any():
-        raise ValueError("steps must be <= 2**53")
+    if (count.values > 2.0**62).any():
+        raise ValueError("steps must be <= 2**62")
     modes = _mode_arguments(lam, eps, kappa, tau, w1_0, w2_0)
     shape = broadcast_shape([count, *modes])
     first, second = np.empty(shape), np.empty(shape)
     if first.size:
         counts, per_row = _layout(count, modes, shape)
-        module = _load("gd_iterates")
-        run = module.gd_rows if counts.shape[0] > 1 else module.gd_rows_serial
-        run(counts.astype(np.int64), *per_row, first.reshape(counts.shape), second.reshape(counts.shape))
+        _descend(counts.astype(np.int64), per_row, first.reshape(counts.shape), second.reshape(counts.shape))
     return result(first), result(second)
+
+
+def _descend(counts: NDArray[np.int64], modes: list[FloatArray], out1: FloatArray, out2: FloatArray) -> None:
+    """Iterate each row's mode to its largest count, in interruptible chunks."""
+    from symdae.codegen import ode
+
+    module = _load("gd_iterates")
+    rows = counts.shape[0]
+    order = np.argsort(counts, axis=1, kind="stable")
+    lam_, eps_, kappa_, tau_, w1_, w2_ = modes
+    coef = np.zeros((rows, 6))
+    expo = np.zeros((rows, 3), dtype=np.int64)
+    state = np.zeros((rows, 4))
+    frame = np.zeros((rows, 2), dtype=np.int64)
+    progress = np.zeros((rows, 5), dtype=np.int64)
+    module.gd_prepare(lam_, eps_, kappa_, tau_, w1_, w2_, coef, expo, state, frame)
+    with np.errstate(over="ignore"):
+        lam_le_kappa = (lam_ <= kappa_) & (lam_ + kappa_ <= 2.0 * tau_)
+
+    def chunk(part: slice, per_row: int) -> int:
+        run = module.gd_rows if part.stop - part.start > 1 else module.gd_rows_serial
+        return int(run(counts[part], order[part], coef[part], expo[part], lam_le_kappa[part], state[part],
+                       frame[part], progress[part], out1[part], out2[part], per_row))
+
+    _in_chunks(chunk, rows, GD_CHUNK_STEPS)
+    diverged = np.flatnonzero(progress[:, 2] == ode.GD_OVERFLOW)
+    if diverged.size:
+        i = int(diverged[0])
+        raise ValueError(f"gd_iterates: the iterates leave float64's range (|w| > 1.8e308) at step "
+                         f"{int(progress[i, 3])} for the mode {_describe_mode(modes, i)} "
+                         f"({diverged.size} mode(s)): gradient descent diverges. {_stability_hint(modes, i)}")
+
+
+def _stability_hint(modes: Sequence[FloatArray], i: int) -> str:
+    """The learning-rate limit 2/λ_H from the loss's largest curvature λ_H at the start."""
+    lam, eps, kappa, tau, a, b = (float(m[i]) for m in modes)
+    with np.errstate(over="ignore", invalid="ignore"):
+        k = np.float64(lam) + np.float64(eps)
+        h11, h22, h12 = k * b * b + kappa, k * a * a + kappa, 2.0 * k * a * b - lam
+        curvature = float((h11 + h22) / 2 + np.hypot((h11 - h22) / 2, h12))
+    if not math.isfinite(curvature):
+        return ("The curvature of the loss at the start exceeds float64's range: start from smaller weights "
+                "or use a much larger tau (a smaller learning rate alpha = N/tau).")
+    if curvature > 2.0 * tau:
+        return (f"Its learning rate 1/tau = {1 / tau:.3g} exceeds the stability limit 2/lambda_H = "
+                f"{2 / curvature:.3g} of the loss's largest curvature at the start (lambda_H = {curvature:.3g}): "
+                f"use tau > {curvature / 2:.3g} (a smaller learning rate alpha = N/tau).")
+    return (f"The start is within the stability limit (tau > lambda_H/2 = {curvature / 2:.3g}), but the "
+            "curvature grows along the way: use a larger tau (a smaller learning rate alpha = N/tau).")
