@@ -48,7 +48,10 @@ def weights(rng: np.random.Generator, n: int, low: float, high: float) -> tuple[
     w2 = rng.choice([-1.0, 1.0], n) * log_uniform(rng, n, low, high, zeros=0.03)
     near = rng.random(n) < 0.25
     nudge = 1 + rng.choice([-1.0, 1.0], n) * 10 ** rng.uniform(-16, -1, n)
-    w2 = np.where(near, w1 * rng.choice([-1.0, 1.0], n) * nudge, w2)
+    with np.errstate(over="ignore"):
+        nearby = w1 * rng.choice([-1.0, 1.0], n) * nudge
+    # a nudge up from the largest float64 overflows: that pair is sampled independently
+    w2 = np.where(near & np.isfinite(nearby), nearby, w2)
     return w1, w2
 
 

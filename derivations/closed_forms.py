@@ -87,6 +87,8 @@ CLAIMS = [
                           sp.Matrix([GAMMA_EQUIVALENT, GAMMA_EQUIVALENT])),
         strategy=(steps.cancel,),
         depends=("suppE.kappa_equivalent",),
+        # m/(1 + m/ε) is undefined at ε = 0, where the kernel takes the other branch (λ > ε = 0)
+        domain={eps: Interval(1e-3, 50.0, log=True)},
     ),
     Claim(
         id="kernels.homogeneous",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, Inequality, Interval, steps
+from symdae.derivations import causes
 from symdae.symbols import N, eps, gam, kappa, lam, tau, w, w1, w2
 
 # ---------------------------------------------------------------------------
@@ -82,6 +83,7 @@ CLAIMS = [
         strategy=(steps.expand,),
         depends=("suppC.loss", "suppC.balanced_invariant"),
         domain=_LOSS_DOMAIN,
+        cause=causes.N_DROPPED,
     ),
     Claim(
         id="suppE.derivative",
@@ -92,6 +94,8 @@ CLAIMS = [
         strategy=(steps.doit, steps.expand),
         depends=("suppE.balanced_loss",),
         domain=_LOSS_DOMAIN,
+        cause=causes.N_DROPPED,
+        consequence_of="suppE.balanced_loss",
     ),
     Claim(
         id="suppE.fixed_point",
@@ -103,6 +107,8 @@ CLAIMS = [
         strategy=(steps.expand,),
         depends=("suppE.derivative", "eq7.fixed_point"),
         domain=_LOSS_DOMAIN,
+        cause=causes.N_DROPPED,
+        consequence_of="suppE.derivative",
     ),
     Claim(
         id="suppE.kappa_equivalent",
@@ -115,6 +121,8 @@ CLAIMS = [
         strategy=(steps.cancel,),
         depends=("suppE.fixed_point", "s4.fixed_point"),
         domain={N: Interval(2.0, 1e4, log=True), eps: Interval(1e-3, 50.0, log=True)},
+        cause=causes.N_DROPPED,
+        consequence_of="suppE.fixed_point",
     ),
     Claim(
         id="suppE.printed_consistent",

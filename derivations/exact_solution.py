@@ -257,7 +257,8 @@ CLAIMS = [
         relation=Inequality(DELTA_F_DENOMINATOR, "<", 0),
         strategy=(
             steps.subs({**_BETA_ZETA_RATIONAL, delta0: _m - 1, E: 1 + _e},
-                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = m − 1 (m > 0), E = 1 + e (e ≥ 0)"),
+                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = m − 1 (m > 0), E = 1 + e (e ≥ 0)",
+                       narrows="β, δ0 + 1 > 0 and E ≥ 1, parametrised as β = p − 1/p (p > 1), δ0 = m − 1, E = 1 + e"),
             steps.factor,
         ),
         depends=("suppB.linear_in_delta_f",),
@@ -398,7 +399,8 @@ CLAIMS = [
         relation=Inequality(_E_CROSS, ">", 1),
         strategy=(
             steps.subs({**_BETA_ZETA_RATIONAL, delta0: -1 / (1 + _m)},
-                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = −1/(1 + m) (m > 0)"),
+                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = −1/(1 + m) (m > 0)",
+                       narrows="β > 0 and −1 < δ0 < 0, parametrised as β = p − 1/p (p > 1), δ0 = −1/(1 + m)"),
             steps.factor,
         ),
         depends=("eq5.crossing_time",),

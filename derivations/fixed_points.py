@@ -29,6 +29,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, Inequality, Interval, steps
+from symdae.derivations import causes
 from symdae.model import mode_loss
 from symdae.symbols import eps, kappa, lam, tau, w, w1, w2
 
@@ -98,6 +99,7 @@ CLAIMS = [
         strategy=(steps.doit, steps.expand),
         depends=("s4.loss_of_mapping",),
         domain={w: Interval(-3.0, 3.0), **_TAU_WIDE},
+        cause=causes.S4_TAU,
     ),
     Claim(
         id="s4.fixed_point",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, Inequality, Interval, Limit, steps
+from symdae.derivations import causes
 from symdae.derivations.equivalence import KAPPA_EQUIVALENT
 from symdae.model import mode_loss
 from symdae.symbols import N, eps, gam, kappa, lam, tau, w1, w2
@@ -192,6 +193,7 @@ CLAIMS = [
         printed=Equality(1 / LAMBDA_H_KAPPA.subs(kappa, N * gam), ALPHA_GAMMA_PRINTED),
         depends=("suppD.wd_hessian", "suppD.wd_max"),
         domain=_RATE_DOMAIN,
+        cause=causes.N_DROPPED,
     ),
     Claim(
         id="eq8.ratio",
@@ -202,6 +204,8 @@ CLAIMS = [
         strategy=(steps.cancel,),
         depends=("suppD.alpha_eps", "suppD.alpha_gamma"),
         domain=_RATE_DOMAIN,
+        cause=causes.N_DROPPED,
+        consequence_of="suppD.alpha_gamma",
     ),
     Claim(
         id="eq8.large_eigenvalue",

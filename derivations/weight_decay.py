@@ -27,6 +27,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, Interval, Limit, steps
+from symdae.derivations import causes
 from symdae.model import mode_flow, mode_loss
 from symdae.symbols import E_gamma, N, eps, gam, kappa, lam, t, tau, w, w0, w1, w2, xi
 
@@ -78,7 +79,8 @@ MINIMUM_WEIGHT = sp.sqrt(BALANCED_FIXED_POINT)
 
 _c_init = sp.Symbol("c_init", real=True)
 _m = sp.Symbol("m", positive=True)
-_KAPPA_OF_M = steps.subs({kappa: lam - (lam + eps) * _m**2}, "κ = λ − (λ + ε)m², m = √((λ − κ)/(λ + ε)) > 0")
+_KAPPA_OF_M = steps.subs({kappa: lam - (lam + eps) * _m**2}, "κ = λ − (λ + ε)m², m = √((λ − κ)/(λ + ε)) > 0",
+                         narrows="κ < λ, written κ = λ − (λ + ε)m² with m > 0")
 _FLOW = mode_flow()
 _FLOW_WD = mode_flow(eps_=0, kappa_=N * gam)
 _WD = {N: Interval(2.0, 1e4, log=True), gam: Interval(1e-6, 1e-2, log=True)}
@@ -234,6 +236,7 @@ CLAIMS = [
         depends=("suppC.solve_for_wf", "suppC.balanced_ode"),
         domain=_ODE_DOMAIN,
         use_equals=False,
+        cause=causes.EQ7_EXPONENT,
     ),
     Claim(
         id="eq7.initial_value",

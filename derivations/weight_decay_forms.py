@@ -130,6 +130,7 @@ _GENERAL_PSI = steps.subs({PSI_BESSEL: psi(z)}, "ψ = A I_ν + B K_ν → any so
 _BESSEL_PSI2 = steps.subs(
     {psi(z).diff(z, 2): ((z**2 + m**2 / (4 * kappa_p**2)) * psi(z) - z * psi(z).diff(z)) / z**2},
     "ψ'' = ((z² + ν²)ψ − zψ')/z² (the Bessel equation)",
+    narrows="ψ solves the modified Bessel equation of order ν = |m|/(2κ) (as A I_ν + B K_ν does)",
 )
 
 _RATES = {a: Interval(1e-3, 1e3, log=True), k: Interval(1e-3, 1e3, log=True),
@@ -390,7 +391,8 @@ def _inverse_chart_sides(sign: int) -> tuple[sp.Matrix, sp.Matrix]:
 _INV_PLUS, _INV_PLUS_TRUTH = _inverse_chart_sides(1)
 _INV_MINUS, _INV_MINUS_TRUTH = _inverse_chart_sides(-1)
 _INV_RATIONAL = steps.subs({INV_Q.subs(Y_s, Y_a): sp.sqrt(4 + i_e * Y_a**2) - 2},
-                           "i_eY²/(√(4 + i_eY²) + 2) = √(4 + i_eY²) − 2 (wdf.log_q)")
+                           "i_eY²/(√(4 + i_eY²) + 2) = √(4 + i_eY²) − 2 (wdf.log_q)",
+                           proof=(steps.numerator, steps.expand))
 
 
 def _log_chart_sides(sign: int) -> tuple[sp.Matrix, sp.Matrix]:
@@ -406,7 +408,8 @@ def _log_chart_sides(sign: int) -> tuple[sp.Matrix, sp.Matrix]:
 _LOG_PLUS, _LOG_PLUS_TRUTH = _log_chart_sides(1)
 _LOG_MINUS, _LOG_MINUS_TRUTH = _log_chart_sides(-1)
 _Q_RATIONAL = steps.subs({LOG_Q: sp.sqrt(4 * rho_s**2 + e_hat) - 2 * rho_s},
-                         "ẽ/(√(4ρ² + ẽ) + 2ρ) = √(4ρ² + ẽ) − 2ρ (wdf.log_q)")
+                         "ẽ/(√(4ρ² + ẽ) + 2ρ) = √(4ρ² + ẽ) − 2ρ (wdf.log_q)",
+                         proof=(steps.numerator, steps.expand))
 _N_SYMBOL = steps.subs({sp.sqrt(4 * a_w**2 + E_u): N_n}, "N = √(4w² + E)")
 _RATIO_VALUES = {r_a: h_s * lam / R_s, r_b: h_s * k * sqrt_E, r_c: 4 * R_s**2}
 

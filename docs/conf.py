@@ -1,4 +1,11 @@
-"""Sphinx configuration for symdae's documentation (MyST Markdown, MathJax)."""
+"""Sphinx configuration for symdae's documentation (MyST Markdown, MathJax served locally).
+
+The mathematics renders with no network, at build time and when reading: the
+``sphinx-mathjax-offline`` extension (in the ``docs`` extra) copies MathJax 3
+into ``_static/mathjax`` and points ``mathjax_path`` at it.
+``tests/checking/test_docs.py`` fails if a page loads MathJax, or anything
+else, from a CDN.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax from _static/mathjax, not a CDN (the module name has hyphens)
     "claim_pages",
 ]
 myst_enable_extensions = ["dollarmath", "amsmath"]
@@ -24,3 +32,5 @@ exclude_patterns = ["_build"]
 autodoc_typehints = "description"
 nitpicky = False
 html_theme = "alabaster"
+#: Set by sphinx-mathjax-offline too; stated here so that no CDN default can creep back.
+mathjax_path = "mathjax/tex-chtml.js"

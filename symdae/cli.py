@@ -55,33 +55,66 @@ def _out_of_memory(err: BaseException) -> bool:
     return type(err).__name__ == "OutOfMemoryError"  # torch's CUDA/CPU allocator (a RuntimeError)
 
 
-def _verify(args: argparse.Namespace) -> int:
-    from symdae.checking import load, report
+def _json_output(text: str) -> str | Path:
+    """``--json`` value: ``-`` for standard output, else a file that can be written."""
+    return text if text == "-" else output_file(text)
 
-    registry = load()
+
+def _unicode_ok(stream: object) -> bool:
     try:
-        ids = report.select(registry, args.only)
+        "─⎛⎞ℯλ≤".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _verify(args: argparse.Namespace) -> int:
+    import symdae.checking as checking
+    from symdae.checking import report
+    from symdae.checking._display import plural
+    from symdae.checking._loading import TargetError, load_targets
+
+    to_stdout = args.json is not None and str(args.json) == "-"
+    out = sys.stderr if to_stdout else sys.stdout  # with --json -, standard output carries the JSON alone
+    among: list[str] | None = None
+    try:
+        if args.targets:
+            registry, among = load_targets(args.targets)
+            if not among:
+                _error("verify", f"{', '.join(args.targets)}: CLAIMS is empty: nothing to check")
+                return USAGE
+        else:
+            registry = checking.load()
+    except (TargetError, checking.RegistryError) as err:
+        _error("verify", err)
+        return USAGE
+    try:
+        ids = report.select(registry, args.only, among)
     except ValueError as err:
-        _error("verify", f"--only: {err}")
+        _error("verify", err)
         return USAGE
     jobs = args.jobs if args.jobs is not None else report.default_jobs()
+    table = report.Table.for_claims(registry.claims[i] for i in ids)
+    unicode = _unicode_ok(out)
     start = time.perf_counter()
-    print(report.table_header(), flush=True)
+    print(table.header(), file=out, flush=True)
     verdicts = report.run(
-        registry, ids, jobs=jobs, on_verdict=lambda v: print(report.table_row(v), flush=True)
+        registry, ids, jobs=jobs, on_verdict=lambda v: print(table.row(v), file=out, flush=True)
     )
     elapsed = time.perf_counter() - start
-    print()
-    print(report.summary(verdicts))
-    print()
-    print(report.errata(verdicts))
-    print(f"\nchecked {len(verdicts)} claims in {elapsed:.1f} s with {jobs} process(es)")
-    if args.json:
+    print(file=out)
+    print(report.summary(verdicts, registry), file=out)
+    print(file=out)
+    print(report.errata(verdicts, registry, unicode=unicode), file=out)
+    print(f"\nchecked {plural(len(verdicts), 'claim')} in {elapsed:.1f} s with "
+          f"{plural(jobs, 'process', 'processes')}", file=out)
+    if args.json is not None:
         try:
-            report.write_json(str(args.json), verdicts)
+            report.write_json(str(args.json), verdicts, registry)
         except OSError as err:
             return _failure("verify", err)
-        print(f"wrote {args.json}")
+        if not to_stdout:
+            print(f"wrote {args.json}", file=out)
     return 1 if any(v.status == "failed" for v in verdicts) else 0
 
 
@@ -291,10 +324,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser(
         "verify",
-        help="check every derivation of the paper and report errata",
-        description="Check every claim of the paper; exit 1 if any claim failed.",
+        help="check every derivation of the paper (or claim files of your own) and report errata",
+        description="Check every claim of the paper, or the claims of the TARGETs; exit 1 if any claim "
+        "checked failed, 2 for a bad target or option.",
+        epilog="A TARGET is a .py file, a dotted module name or an entry point of the group 'symdae.claims', "
+        "exporting CLAIMS (and optionally DEFINITIONS) like the modules of symdae.derivations; its claims may "
+        "depend on the paper's ids. Only the targets' claims are checked (name 'symdae.derivations' as well to "
+        "check the paper's too). With --json -, the JSON goes to standard output and the table to standard "
+        "error.",
     )
-    verify.add_argument("--json", metavar="FILE", type=output_file, help="also write the verdicts as JSON to FILE")
+    verify.add_argument("targets", nargs="*", metavar="TARGET",
+                        help="claim files or modules to check instead of the paper")
+    verify.add_argument("--json", metavar="FILE", type=_json_output,
+                        help="also write the verdicts as JSON to FILE ('-': standard output)")
     verify.add_argument(
         "--only", metavar="PATTERN",
         help="check only claims whose id or paper reference matches this glob, e.g. 'suppB.*'",

@@ -107,6 +107,30 @@ Relation: TypeAlias = "Equality | Limit | Inequality"
 
 
 @dataclass(frozen=True)
+class Cause:
+    """The root cause of one or more errata: a short ``id`` and a ``sentence`` that explains it."""
+
+    id: str
+    sentence: str
+
+    def __post_init__(self) -> None:
+        if not self.id or " " in self.id:
+            raise ValueError(f"Cause id must be non-empty without spaces, got {self.id!r}")
+
+
+def _repr_latex(obj: object) -> str:
+    from symdae.checking._display import repr_latex
+
+    return repr_latex(obj)
+
+
+def _repr_html(obj: object) -> str:
+    from symdae.checking._display import repr_html
+
+    return repr_html(obj)
+
+
+@dataclass(frozen=True)
 class Definition:
     """A named definition the claims rest on (taken as given, not checked)."""
 
@@ -118,6 +142,12 @@ class Definition:
 
     def latex(self) -> str:
         return f"{sp.latex(self.symbol)} := {sp.latex(self.value)}"
+
+    def _repr_latex_(self) -> str:
+        return _repr_latex(self)
+
+    def _repr_html_(self) -> str:
+        return _repr_html(self)
 
 
 @dataclass(frozen=True)
@@ -139,9 +169,13 @@ class Claim:
         printed: the relation exactly as the paper prints it, when that differs.
         scope: what a symbolic proof covers when less than fully general
             (e.g. "matrices of size D = 3, H = 2").
-        use_equals: whether SymPy's ``equals`` may be tried after the strategy.
+        use_equals: opt in to SymPy's ``equals`` after the strategy (a blanket
+            simplification; the strategy column then names it).
         shown: ``(as printed, corrected)`` formulas an erratum report displays, when the
             relations themselves (e.g. "the derivative vanishes at w*") do not show them.
+        cause: for an erratum, its root :class:`Cause` (errata are grouped by it).
+        consequence_of: for an erratum that is a correct step from an earlier wrong
+            premise, the id of the erratum it follows from.
     """
 
     id: str
@@ -155,8 +189,10 @@ class Claim:
     condition: sp.Basic | None = None
     printed: Relation | None = None
     scope: str | None = None
-    use_equals: bool = True
+    use_equals: bool = False
     shown: tuple[sp.Expr, sp.Expr] | None = None
+    cause: Cause | None = None
+    consequence_of: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id or " " in self.id:
@@ -167,6 +203,12 @@ class Claim:
     @property
     def kind(self) -> str:
         return type(self.relation).__name__.lower()
+
+    def _repr_latex_(self) -> str:
+        return _repr_latex(self)
+
+    def _repr_html_(self) -> str:
+        return _repr_html(self)
 
     def erratum_forms(self) -> tuple[str, str]:
         """LaTeX of the printed and corrected formulas (only their differing sides)."""

@@ -121,12 +121,25 @@ def evaluate_derivatives(expr: Any) -> Any:
     return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
 
 
+def _boundaries(symbols: list[sp.Symbol], claim: Claim) -> list[sp.Symbol]:
+    """The symbols whose sampling interval is closed at 0 (ε, κ, γ, t = 0: boundaries the paper uses)."""
+    return [sym for sym in symbols if (iv := interval_for(sym, claim.domain)).low == 0 and not iv.log]
+
+
 def sample_points(
     symbols: list[sp.Symbol],
     claim: Claim,
     count: int = POINTS,
 ) -> Iterator[dict[sp.Symbol, mpmath.mpf]]:
-    """Yield up to ``count`` points satisfying ``claim.condition``."""
+    """Yield points of ``claim``'s domain that satisfy its condition, at most ``MAX_DRAWS`` of them.
+
+    Each symbol whose interval is closed at 0 is set to exactly 0 at one of the
+    first points (one symbol at a time, then all of them together) and at a
+    tenth of the later ones: a claim must hold on its boundary, or exclude it
+    with its domain or condition. The caller stops when it has evaluated
+    ``count`` points; up to ``MAX_DRAWS`` are offered.
+    """
+    del count  # the caller decides how many it needs; kept for the signature
     rng = np.random.default_rng(_seed(claim.id))
     condition = claim.condition
     if condition is not None:
@@ -134,15 +147,18 @@ def sample_points(
         extra = sorted(condition.free_symbols - set(symbols), key=sp.default_sort_key)
         symbols = symbols + extra
     test = sp.lambdify(symbols, condition, modules="mpmath") if condition is not None else None
-    produced = 0
-    for _ in range(MAX_DRAWS):
-        if produced >= count:
-            return
+    boundaries = _boundaries(symbols, claim)
+    forced = [[sym] for sym in boundaries] + ([boundaries] if len(boundaries) > 1 else [])
+    for draw in range(MAX_DRAWS):
         with mpmath.workdps(DPS):
             point = {sym: _draw(interval_for(sym, claim.domain), rng) for sym in symbols}
-            if test is not None and not bool(test(*point.values())):
+            zeros = forced[draw] if draw < len(forced) else [b for b in boundaries if rng.random() < 0.1]
+            point.update({sym: mpmath.mpf(0) for sym in zeros})
+            try:
+                if test is not None and not bool(test(*point.values())):
+                    continue
+            except (ZeroDivisionError, ValueError, TypeError):
                 continue
-        produced += 1
         yield point
 
 
@@ -170,27 +186,57 @@ def _relative_error(a: Any, b: Any) -> Any:
     return abs(a - b) / scale
 
 
+def _compile(symbols: list[sp.Symbol], expr: Any) -> Any:
+    """An mpmath function of ``symbols`` that evaluates ``expr`` as built.
+
+    ``lambdify`` renames symbols that are not Python identifiers (``lambda``)
+    by an ``xreplace`` that re-evaluates the expression, which would turn an
+    unevaluated ``ελ/(ελ)`` into ``1`` before any point is tried; the renaming is
+    done here without evaluation.
+    """
+    plain = [sp.Symbol(f"_x{i}") for i in range(len(symbols))]
+    with sp.evaluate(False):
+        renamed = sp.sympify(expr).xreplace(dict(zip(symbols, plain, strict=True)))
+    return sp.lambdify(plain, renamed, modules="mpmath")
+
+
+def _side(f: Any, args: list[Any]) -> Any:
+    """The value of one side, or None where it is undefined (a division by 0, a complex value, ...)."""
+    try:
+        value = f(*args)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+        return None
+    return value if _finite(value) else None
+
+
 def check_pointwise(claim: Claim, relation: Relation, count: int = POINTS) -> NumericResult:
-    """Evaluate ``relation`` at ``count`` sampled points of ``claim``'s domain."""
+    """Evaluate ``relation`` at ``count`` sampled points of ``claim``'s domain.
+
+    A point where one side is defined and the other is not is a
+    counterexample (the claim does not hold there: ``ελ/(ελ) = 1`` at ε = 0);
+    points where neither side is defined are skipped.
+    """
     pairs = _scalar_pairs(relation, claim.where)
     symbols = sorted(
         set().union(*(sp.sympify(a).free_symbols | sp.sympify(b).free_symbols for a, b in pairs)),
         key=sp.default_sort_key,
     )
     functions = [
-        (sp.lambdify(symbols, a, modules="mpmath"), sp.lambdify(symbols, b, modules="mpmath"))
+        (_compile(symbols, a), _compile(symbols, b))
         for a, b in pairs
     ]
     worst = mpmath.mpf(0)
     evaluated = 0
     for point in sample_points(symbols, claim, count):
+        if evaluated >= count:
+            break
         args = [point[sym] for sym in symbols]
         with mpmath.workdps(DPS):
-            try:
-                values = [(f(*args), g(*args)) for f, g in functions]
-            except (ZeroDivisionError, ValueError, OverflowError):
-                continue
-            if any(not _finite(v) for pair in values for v in pair):
+            values = [(_side(f, args), _side(g, args)) for f, g in functions]
+            if any((a is None) != (b is None) for a, b in values):
+                return _refuted(point, mpmath.inf, evaluated + 1,
+                                note="one side is undefined where the other is defined")
+            if any(a is None for a, _ in values):
                 continue
             evaluated += 1
             for a, b in values:
@@ -204,8 +250,8 @@ def check_pointwise(claim: Claim, relation: Relation, count: int = POINTS) -> Nu
                     if err > REFUTE_TOL:
                         return _refuted(point, err, evaluated)
                     worst = max(worst, err)
-    if evaluated < max(3, count // 3):
-        return NumericResult(None, evaluated, float(worst), note="too few evaluable points")
+    if evaluated < count:
+        return NumericResult(None, evaluated, float(worst), note=f"only {evaluated} of {count} points evaluable")
     holds = True if worst <= AGREE_TOL else None
     note = "" if holds else "errors between agreement and refutation tolerances"
     return NumericResult(holds, evaluated, float(worst), note=note)
@@ -222,48 +268,65 @@ def _violation(a: Any, op: str, b: Any) -> Any:
     return mpmath.mpf(0) if gap >= 0 else -gap / scale
 
 
-def _refuted(point: Mapping[sp.Symbol, Any], error: Any, evaluated: int) -> NumericResult:
+def _refuted(point: Mapping[sp.Symbol, Any], error: Any, evaluated: int, note: str = "") -> NumericResult:
     shown = {str(sym): mpmath.nstr(value, 12) for sym, value in point.items()}
-    return NumericResult(False, evaluated, float(error), counterexample=shown)
+    return NumericResult(False, evaluated, float(error), counterexample=shown, note=note)
 
 
-def check_limit(claim: Claim, relation: Limit, count: int = 8) -> NumericResult:
+def check_limit(claim: Claim, relation: Limit, count: int = POINTS) -> NumericResult:
     """Evidence for a limit: the error shrinks towards the limit point.
 
-    Other symbols are sampled from the domain; ``var`` approaches ``point``
-    along a geometric sequence and the last error must be below ``1e-8``
-    relative and no larger than the first.
+    Other symbols are sampled from the domain (boundaries included); ``var``
+    approaches ``point`` along a geometric sequence over 1000 orders of
+    magnitude (:data:`APPROACH_DIGITS`, each evaluated with enough digits),
+    and the last error must be below ``1e-8`` relative and no larger than the
+    first. ``count`` points must be evaluable.
     """
     expr = evaluate_derivatives(resolve_where(relation.expr, claim.where))
     value = resolve_where(relation.value, claim.where)
     others = sorted((expr.free_symbols | value.free_symbols) - {relation.var}, key=sp.default_sort_key)
-    f = sp.lambdify([relation.var, *others], expr, modules="mpmath")
-    g = sp.lambdify(others, value, modules="mpmath")
+    f = _compile([relation.var, *others], expr)
+    g = _compile(others, value)
     worst = mpmath.mpf(0)
     evaluated = 0
     for point in sample_points(others, claim, count):
+        if evaluated >= count:
+            break
         args = [point[sym] for sym in others]
         with mpmath.workdps(DPS * 3):
-            try:
-                target = g(*args)
-                errors = [_relative_error(f(x, *args), target) for x in _approach(relation)]
-            except (ZeroDivisionError, ValueError, OverflowError):
-                continue
+            target = _side(g, args)
+        approach = []
+        for digits in APPROACH_DIGITS:
+            # enough digits that the point (1 + 10^-digits, say) is not rounded onto the limit point
+            with mpmath.workdps(DPS * 3 + digits):
+                approach.append(_side(f, [_approach_point(relation, digits), *args]))
+        if target is None and all(a is None for a in approach):
+            continue
+        if target is None or any(a is None for a in approach):
+            return _refuted(point, mpmath.inf, evaluated + 1,
+                            note="the limit or the expression approaching it is undefined here")
+        with mpmath.workdps(DPS * 3):
+            errors = [_relative_error(a, target) for a in approach]
         evaluated += 1
         if errors[-1] > mpmath.mpf(10) ** -8 or errors[-1] > errors[0] + AGREE_TOL:
             return _refuted(point, errors[-1], evaluated)
         worst = max(worst, errors[-1])
-    if evaluated < max(2, count // 2):
-        return NumericResult(None, evaluated, float(worst), note="too few evaluable points")
+    if evaluated < count:
+        return NumericResult(None, evaluated, float(worst), note=f"only {evaluated} of {count} points evaluable")
     return NumericResult(True, evaluated, float(worst))
 
 
-def _approach(relation: Limit) -> list[Any]:
-    steps = [mpmath.mpf(10) ** -k for k in (4, 12, 30, 60)]
+APPROACH_DIGITS = (4, 12, 30, 60, 200, 1000)
+"""The limit variable approaches its point as 10^-d for these d (1/10^-d towards ∞): far enough
+for limits that set in only once the distance is below e^{-λt/τ}, as nearly balanced starts do."""
+
+
+def _approach_point(relation: Limit, digits: int) -> Any:
+    h = mpmath.mpf(10) ** -digits
     if relation.point == sp.oo:
-        return [1 / h for h in steps]
+        return 1 / h
     if relation.point == -sp.oo:
-        return [-1 / h for h in steps]
-    centre = mpmath.mpf(sp.N(relation.point, DPS * 3))
+        return -1 / h
+    centre = mpmath.mpf(sp.N(relation.point, mpmath.mp.dps))
     sign = -1 if relation.direction == "-" else 1
-    return [centre + sign * h for h in steps]
+    return centre + sign * h

@@ -70,10 +70,10 @@ def test_identity_without_a_strategy_is_numeric_not_proved() -> None:
 def test_equals_fallback_is_reported_as_such() -> None:
     x = sp.Symbol("x", real=True)
     claim = Claim("test.pythagoras_eq", "none", "sin² + cos² = 1 via equals",
-                  Equality(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1))
+                  Equality(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1), use_equals=True)
     verdict = check(claim)
     assert verdict.status == "proved"
-    assert verdict.strategy.endswith("equals")
+    assert verdict.strategy.endswith("equals (opt-in)")
 
 
 def test_printed_form_refuted_and_corrected_proved_is_an_erratum() -> None:

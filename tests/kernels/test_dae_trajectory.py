@@ -275,6 +275,8 @@ def test_ctrl_c_stops_a_long_call_within_a_second() -> None:
     time.sleep(0.5)
     sent = time.perf_counter()
     child.send_signal(signal.SIGINT)
-    out, _ = child.communicate(timeout=30)
-    assert "interrupted" in out
-    assert time.perf_counter() - sent < 1.5
+    reported = child.stdout.readline().strip()  # timed until the child reports, not until it exits
+    elapsed = time.perf_counter() - sent
+    child.communicate(timeout=30)
+    assert reported == "interrupted"
+    assert elapsed < 1.5
