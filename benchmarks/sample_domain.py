@@ -17,8 +17,11 @@ anywhere. Then
   ``ValueError``).
 
 Run: ``python benchmarks/sample_domain.py [--n 1000000] [--check 2000] [--seed 0]``
-(a few minutes on 2 cores; the reference check dominates). Exits 1 if any
-point is answered outside its contract.
+(a few minutes on 2 cores; the reference check dominates). With ``--ode`` the
+same for ``mode_trajectory`` (κ > 0 drawn over the whole range) and
+``gd_iterates`` (``--gd-n`` points, 0 to 2000 steps), checked against the
+50-digit reference of ``tests/kernels/reference_ode.py`` (tens of minutes at
+10^6 points). Exits 1 if any point is answered outside its contract.
 """
 
 from __future__ import annotations
@@ -135,7 +138,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bisect", action="store_true",
                         help="also count dae_trajectory's refusals through the public function (slow)")
+    parser.add_argument("--ode", action="store_true",
+                        help="sample mode_trajectory and gd_iterates (κ > 0) instead of the closed forms")
+    parser.add_argument("--gd-n", type=int, default=100_000, help="points for gd_iterates (with --ode)")
     args = parser.parse_args()
+    if args.ode:
+        failures = ode_main(args.n, min(args.gd_n, args.n), args.check, args.seed)
+        print(f"\n{'FAILED' if failures else 'ok'}: {failures} point(s) outside their contract")
+        return 1 if failures else 0
     rng = np.random.default_rng(args.seed)
     chunk = 100_000
     kernels: dict[str, tuple[Callable[[dict[str, np.ndarray], np.ndarray], np.ndarray], bool]] = {
@@ -224,6 +234,92 @@ def check_accuracy(rng: np.random.Generator, count: int) -> int:
     for name, ratio in worst.items():
         print(f"  {name:18s} worst error / contract = {ratio:.3g}")
     print(f"  dae_trajectory refused {refused} point(s), each one where |w| exceeds float64's range")
+    return bad
+
+
+def ode_domain(rng: np.random.Generator, n: int, box: bool) -> dict[str, np.ndarray]:
+    """The closed-form kernels' points, with a weight decay κ > 0 (κ = 0 is ``dae_trajectory``)."""
+    points = domain(rng, n, box)
+    low, high = (1e-300, 1e300) if box else (5e-324, 1.7976931348623157e308)
+    points["kappa"] = log_uniform(rng, n, low, high)
+    points["steps"] = np.floor(log_uniform(rng, n, 1.0, 2000.0, zeros=0.05))
+    return points
+
+
+def classify_modes(call: Callable[[np.ndarray], np.ndarray], index: np.ndarray, single: np.ndarray,
+                   ) -> tuple[int, int, int]:
+    """Counts (finite, ValueError, other): ``single`` points one call each (they may refuse), the rest in blocks."""
+    totals = np.zeros(3, dtype=np.int64)
+    for i in index[single]:
+        finite, refused, other = classify(call, np.array([i]), False)
+        totals += [finite.sum(), refused.sum(), other.sum()]
+    rest = index[~single]
+    for c0 in range(0, rest.size, 10_000):
+        finite, refused, other = classify(call, rest[c0:c0 + 10_000], False)
+        totals += [finite.sum(), refused.sum(), other.sum()]
+    return int(totals[0]), int(totals[1]), int(totals[2])
+
+
+def ode_main(n: int, gd_n: int, check: int, seed: int) -> int:
+    """``mode_trajectory`` (``n`` points) and ``gd_iterates`` (``gd_n``) per domain, then ``check`` references."""
+    from symdae.kernels import gd_iterates, mode_trajectory
+
+    def modes(p: dict[str, np.ndarray], i: np.ndarray) -> np.ndarray:
+        return mode_trajectory(p["t"][i], p["lam"][i], p["eps"][i], p["kappa"][i], p["tau"][i], p["w1"][i],
+                               p["w2"][i])
+
+    def gd(p: dict[str, np.ndarray], i: np.ndarray) -> np.ndarray:
+        w1, w2 = gd_iterates(p["steps"][i], p["lam"][i], p["eps"][i], p["kappa"][i], p["tau"][i], p["w1"][i],
+                             p["w2"][i])
+        return np.asarray(w1) + np.asarray(w2)  # finite exactly when both are
+
+    rng = np.random.default_rng(seed + 2)
+    failures = 0
+    for box in (False, True):
+        points = ode_domain(rng, n, box)
+        with np.errstate(over="ignore"):
+            # only a start with |w1 w2| beyond float64 can have |w(t)| beyond it: those points one by one
+            single = ~np.isfinite(points["w1"] * points["w2"])
+        print(f"\n{'box' if box else 'whole float64 domain'}, κ > 0: {n:,} points")
+        for name, kernel, count in (("mode_trajectory", modes, n), ("gd_iterates", gd, gd_n)):
+            start = time.perf_counter()
+            index = np.arange(count)
+            finite, refused, other = classify_modes(lambda i, k=kernel, p=points: k(p, i), index, single[:count])
+            bad = other + (refused if box and name == "mode_trajectory" else 0)
+            failures += bad
+            print(f"  {name:18s} finite {finite:>9,}  ValueError {refused:>7,}  other {other:>5,}  "
+                  f"({time.perf_counter() - start:.1f} s){'  FAIL' if bad else ''}")
+    failures += check_modes(np.random.default_rng(seed + 3), check)
+    return failures
+
+
+def check_modes(rng: np.random.Generator, count: int) -> int:
+    """``count`` whole-domain points of ``mode_trajectory`` against the 50-digit reference and its contract."""
+    import mpmath
+
+    from symdae.kernels import mode_trajectory
+    from symdae.kernels._ode import RELATIVE, SUBNORMAL, TIME_CONDITIONING
+    from tests.kernels.reference_ode import mode_reference, time_sensitivity
+
+    points = ode_domain(rng, count, box=False)
+    worst, bad, refused, start = 0.0, 0, 0, time.perf_counter()
+    for i in range(count):
+        args = tuple(float(points[k][i]) for k in ("t", "lam", "eps", "kappa", "tau", "w1", "w2"))
+        ref, _ = mode_reference(*args)
+        try:
+            w = float(mode_trajectory(*args))
+        except ValueError:
+            refused += 1
+            bad += abs(ref) <= mpmath.mpf("1.7976931348623157e308")
+            continue
+        error = abs(mpmath.mpf(w) - ref)
+        bound = RELATIVE * abs(ref) + SUBNORMAL
+        if error > bound:
+            bound += TIME_CONDITIONING * time_sensitivity(*args)
+        worst = max(worst, float(error / bound))
+        bad += error > bound
+    print(f"\nmode_trajectory against 50-digit references, {count} points ({time.perf_counter() - start:.1f} s):")
+    print(f"  worst error / contract = {worst:.3g}; refused {refused} point(s), each where |w| exceeds float64")
     return bad
 
 
