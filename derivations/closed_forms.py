@@ -18,6 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, Interval, steps
+from symdae.derivations._held import at, at_matrix, matmul
 from symdae.derivations.equivalence import GAMMA_EQUIVALENT
 from symdae.derivations.exact_solution import CROSSING_TIME
 from symdae.derivations.learning_rates import ALPHA_EPS, ALPHA_GAMMA
@@ -54,17 +55,19 @@ CLAIMS = [
         paper_ref="§4, §5, Supp. E",
         title="the fixed-point kernel is (λ − κ)/(λ + ε) for λ > κ (λ/(λ + ε) without weight decay)",
         relation=Equality(
-            FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess), BALANCED_FIXED_POINT.subs(lam, kappa + _excess)
+            at(FIXED_POINT_KERNEL.subs(_POSITIVE), {lam: kappa + _excess}),
+            at(BALANCED_FIXED_POINT, {lam: kappa + _excess}),
         ),
-        strategy=(steps.cancel,),
+        strategy=(steps.doit, steps.cancel),
         depends=("wd.logistic_limit", "s4.fixed_point", "s4.origin_eigenvalues"),
     ),
     Claim(
         id="kernels.hessian_at_one",
         paper_ref="Supp. D",
         title="at w1 = w2 = 1 the Hessian of ℓ has eigenvector (1, 1) with eigenvalue 2λ + 3ε + κ",
-        relation=Equality(HESSIAN_AT_ONE * sp.Matrix([1, 1]), LAMBDA_H_MODE.subs(_POSITIVE) * sp.Matrix([1, 1])),
-        strategy=(steps.expand,),
+        relation=Equality(matmul(at_matrix(sp.hessian(mode_loss(), (w1, w2)), {w1: 1, w2: 1}), sp.Matrix([1, 1])),
+                          LAMBDA_H_MODE.subs(_POSITIVE) * sp.Matrix([1, 1])),
+        strategy=(steps.doit, steps.expand),
         depends=("suppD.lambda_h", "suppD.wd_max"),
     ),
     Claim(
@@ -72,11 +75,11 @@ CLAIMS = [
         paper_ref="Supp. D, Eq. (8)",
         title="α* = N/(2λ + 3ε + κ) is α·α_ε for the DAE (κ = 0) and α·α_γ for the WDAE (ε = 0, κ = Nγ)",
         relation=Equality(
-            sp.Matrix([OPTIMAL_LEARNING_RATE_KERNEL.subs({lam_k: lam, kappa: 0, n_samples: N}),
-                       OPTIMAL_LEARNING_RATE_KERNEL.subs({lam_k: lam, eps: 0, kappa: N * gam, n_samples: N})]),
-            sp.Matrix([(N / tau) * ALPHA_EPS, (N / tau) * ALPHA_GAMMA]),
+            sp.Matrix([at(OPTIMAL_LEARNING_RATE_KERNEL.subs(_POSITIVE), {kappa: 0, n_samples: N}),
+                       at(OPTIMAL_LEARNING_RATE_KERNEL.subs(_POSITIVE), {eps: 0, kappa: N * gam, n_samples: N})]),
+            sp.Matrix([sp.Mul(N / tau, ALPHA_EPS, evaluate=False), sp.Mul(N / tau, ALPHA_GAMMA, evaluate=False)]),
         ),
-        strategy=(steps.cancel,),
+        strategy=(steps.doit, steps.cancel),
         depends=("kernels.hessian_at_one", "suppD.alpha_eps", "suppD.alpha_gamma"),
     ),
     Claim(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, steps
+from symdae.derivations._held import matmul
 from symdae.derivations.eigenbasis import LAMBDAS, R2, V2, W1_DIAG, W2_DIAG, on_orthogonal
 from symdae.derivations.expected_loss import SIGMA_XX, W1_MAT, W2_MAT, X_SAMPLES, symbolic_matrix
 
@@ -43,6 +44,8 @@ D1 = sp.diag(*W1_DIAG)
 D2 = sp.diag(*W2_DIAG)
 W_ALIGNED = (V * D2 * R.T) * (R * D1 * V.T)
 LAMBDA_HAT_ALIGNED_PRINTED = LAMBDA * D2 * D1  # Λ̂ = Λ D2D1 = diag(λ_j w_j)
+#: The estimator's right side Λ D2 D1 (suppF.estimator), its products held.
+_LAMBDA_HAT_HELD = matmul(matmul(LAMBDA, D2), D1)
 MAPPINGS = [a * b for a, b in zip(W1_DIAG, W2_DIAG, strict=True)]
 
 CLAIMS = [
@@ -81,7 +84,7 @@ CLAIMS = [
         paper_ref="Supp. F",
         title="so the estimated mapping λ̂_j/λ_j equals w_j = w1_j w2_j exactly",
         relation=Equality(
-            sp.Matrix([LAMBDA_HAT_ALIGNED_PRINTED[j, j] / LAMBDAS[j] for j in range(SIZE)]),
+            sp.Matrix([sp.Mul(_LAMBDA_HAT_HELD[j, j], 1 / LAMBDAS[j], evaluate=False) for j in range(SIZE)]),
             sp.Matrix(MAPPINGS),
         ),
         strategy=(steps.cancel,),

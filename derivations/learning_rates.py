@@ -31,6 +31,7 @@ import sympy as sp
 
 from symdae.checking import Claim, Equality, Inequality, Interval, Limit, steps
 from symdae.derivations import causes
+from symdae.derivations._held import at, matmul
 from symdae.derivations.equivalence import KAPPA_EQUIVALENT
 from symdae.model import mode_loss
 from symdae.symbols import N, eps, gam, kappa, lam, tau, w1, w2
@@ -75,6 +76,10 @@ _a, _b = _H_EPS[0, 0].subs(w2, w1), _H_EPS[0, 1].subs(w2, w1)
 _a_wd, _b_wd = _H_WD[0, 0].subs(w2, w1), _H_WD[0, 1].subs(w2, w1)
 _V = sp.Matrix([[1, 1], [1, -1]])
 _AT_ONE = {w1: 1, w2: 1}
+#: The optimal rates as the paper derives them, held: one over the largest Hessian eigenvalue
+#: a + b of the balanced line, taken at w1 = w2 = 1 (DAE, and WDAE with κ = Nγ).
+_ALPHA_EPS_OF_HESSIAN = 1 / at(_a + _b, {w1: 1})
+_ALPHA_GAMMA_OF_HESSIAN = 1 / at(_a_wd + _b_wd, {w1: 1})
 #: One gradient-descent step on the balanced line w1 = w2 at the optimal rates: DAE, and WDAE at
 #: equivalent regularisation Nγ = λε/(λ + ε).
 _STEP_DAE = (w1 - ALPHA_EPS * sp.diff(ELL_EPS_PRINTED, w1)).subs(w2, w1)
@@ -115,7 +120,7 @@ CLAIMS = [
         id="suppD.balanced_eigenvalues",
         paper_ref="Supp. D",
         title="with w2 = w1 the Hessian is [[a, b], [b, a]] with eigenvalues a + b (along (1, 1)) and a − b",
-        relation=Equality(_H_EPS.subs(w2, w1) * _V, _V * sp.diag(_a + _b, _a - _b)),
+        relation=Equality(matmul(_H_EPS.subs(w2, w1), _V), matmul(_V, sp.diag(_a + _b, _a - _b))),
         strategy=(steps.expand,),
         depends=("suppD.hessian",),
     ),
@@ -160,7 +165,8 @@ CLAIMS = [
         id="suppD.alpha_eps",
         paper_ref="Supp. D",
         title="the optimal DAE rate is αε = 1/λH = τ/(2λ + 3ε)",
-        relation=Equality(1 / LAMBDA_H_EPS, ALPHA_EPS),
+        relation=Equality(_ALPHA_EPS_OF_HESSIAN, ALPHA_EPS),
+        strategy=(steps.doit, steps.cancel),
         depends=("suppD.lambda_h", "suppD.max_upper", "suppD.other_eigenvalue_upper",
                  "suppD.other_eigenvalue_lower"),
     ),
@@ -189,8 +195,9 @@ CLAIMS = [
         paper_ref="Supp. D, Eq. (8)",
         title="the optimal WDAE rate is αγ = τ/(2λ + Nγ); printed τ/(2λ + γ) drops the N of (6) "
               "(same when N = 1)",
-        relation=Equality(1 / LAMBDA_H_KAPPA.subs(kappa, N * gam), ALPHA_GAMMA),
-        printed=Equality(1 / LAMBDA_H_KAPPA.subs(kappa, N * gam), ALPHA_GAMMA_PRINTED),
+        relation=Equality(_ALPHA_GAMMA_OF_HESSIAN, ALPHA_GAMMA),
+        printed=Equality(_ALPHA_GAMMA_OF_HESSIAN, ALPHA_GAMMA_PRINTED),
+        strategy=(steps.doit, steps.cancel),
         depends=("suppD.wd_hessian", "suppD.wd_max"),
         domain=_RATE_DOMAIN,
         cause=causes.N_DROPPED,
@@ -199,9 +206,9 @@ CLAIMS = [
         id="eq8.ratio",
         paper_ref="Eq. (8), Supp. D",
         title="R = αε/αγ = (2λ + Nγ)/(2λ + 3ε); printed (2λ + γ)/(2λ + 3ε) (same when N = 1)",
-        relation=Equality(ALPHA_EPS / ALPHA_GAMMA, R_CORRECTED),
-        printed=Equality(ALPHA_EPS / ALPHA_GAMMA, R_PRINTED),
-        strategy=(steps.cancel,),
+        relation=Equality(_ALPHA_EPS_OF_HESSIAN / _ALPHA_GAMMA_OF_HESSIAN, R_CORRECTED),
+        printed=Equality(_ALPHA_EPS_OF_HESSIAN / _ALPHA_GAMMA_OF_HESSIAN, R_PRINTED),
+        strategy=(steps.doit, steps.cancel),
         depends=("suppD.alpha_eps", "suppD.alpha_gamma"),
         domain=_RATE_DOMAIN,
         cause=causes.N_DROPPED,

@@ -227,8 +227,9 @@ CLAIMS = [
         paper_ref="Eq. (5), stable form",
         title="every coefficient of both tables is >= 0 (for d̂ >= 0, and â = |d̂| > 0): no form cancels",
         relation=Inequality(
-            sp.Min(*(c for row in FORMS_NONNEG for c in row), *(c for row in FORMS_NEG for c in row))
-            .subs(d_hat, sp.Symbol("d_nonneg", nonnegative=True)), ">=", 0),
+            sp.Min(*(c.subs(d_hat, sp.Symbol("d_nonneg", nonnegative=True))
+                     for row in (*FORMS_NONNEG, *FORMS_NEG) for c in row), evaluate=False), ">=", 0),
+        strategy=(steps.doit,),
         domain=_DOMAIN,
         scope="the minimum of the coefficients is >= 0 when every coefficient's sign follows from the "
         "symbols' assumptions (λ̂, m̂, d̂ >= 0; T, p̂, q̂, ŝ, â > 0)",

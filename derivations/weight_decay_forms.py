@@ -221,8 +221,8 @@ CLAIMS = [
         id="wdf.kernel_critical",
         paper_ref="§5, Supp. C",
         title="for m = 0 the kernel's expression is 1/(1/X0 + kt/(2τ))",
-        relation=Equality(BERNOULLI_KERNEL.subs({X0_: X0, m_: 0, k_: k}), BERNOULLI_CRITICAL),
-        strategy=(steps.cancel,),
+        relation=Equality(sp.Subs(BERNOULLI_KERNEL, (X0_, m_, k_), (X0, 0, k)), BERNOULLI_CRITICAL),
+        strategy=(steps.doit, steps.cancel),
         depends=("wdf.bernoulli_critical", "wdf.h_limit"),
         domain=_RATES,
     ),
@@ -230,7 +230,8 @@ CLAIMS = [
         id="wdf.kernel_origin",
         paper_ref="§5, Supp. C",
         title="from X0 = 0 the kernel returns 0, the solution that stays at the origin",
-        relation=Equality(BERNOULLI_KERNEL.subs(X0_, 0), 0),
+        relation=Equality(sp.Subs(BERNOULLI_KERNEL, X0_, 0), 0),
+        strategy=(steps.doit,),
         depends=("wdf.balanced_p_line", "wdf.balanced_q_line"),
     ),
     Claim(
@@ -432,6 +433,8 @@ D_SMALL = 2 * u * (-expm1(-_phi_x) / _phi_x)
 D_LARGE = -expm1(-_phi_x) / a_r
 """The kernel's ``D`` for ``2au ≥ 1``."""
 _x_b = sp.Symbol("x", positive=True)
+with sp.evaluate(False):  # shown as built: (2m(4x) − (k/2)(4x)²)/4 on each line
+    _BALANCED_W_RHS = [bernoulli_rhs(4 * _x_b, RATE_P) / 4, bernoulli_rhs(4 * _x_b, RATE_Q) / 4]
 
 
 # --- discrete gradient descent in a scaled frame (gd_iterates) --------------------------------
@@ -535,7 +538,7 @@ CLAIMS += [
         title="in the mapping: on w1 = w2, dw/du = 2(λ − κ)w − 2kw²; on w1 = −w2, x = −w obeys "
               "dx/du = −2(λ + κ)x − 2kx²",
         relation=Equality(
-            sp.Matrix([bernoulli_rhs(4 * _x_b, RATE_P) / 4, bernoulli_rhs(4 * _x_b, RATE_Q) / 4]),
+            sp.Matrix(_BALANCED_W_RHS),
             sp.Matrix([2 * (lam - kappa) * _x_b - 2 * k * _x_b**2, -2 * (lam + kappa) * _x_b - 2 * k * _x_b**2]),
         ),
         strategy=(steps.expand,),
