@@ -271,7 +271,8 @@ def ode_main(n: int, gd_n: int, check: int, seed: int) -> int:
     def gd(p: dict[str, np.ndarray], i: np.ndarray) -> np.ndarray:
         w1, w2 = gd_iterates(p["steps"][i], p["lam"][i], p["eps"][i], p["kappa"][i], p["tau"][i], p["w1"][i],
                              p["w2"][i])
-        return np.asarray(w1) + np.asarray(w2)  # finite exactly when both are
+        both = np.isfinite(np.asarray(w1)) & np.isfinite(np.asarray(w2))
+        return np.where(both, 0.0, np.nan)  # finite exactly when both weights are (their sum could overflow)
 
     rng = np.random.default_rng(seed + 2)
     failures = 0

@@ -241,7 +241,8 @@ def test_ctrl_c_in_any_command_is_one_line_and_130(monkeypatch: pytest.MonkeyPat
 def test_sigint_to_a_training_process_saves_and_exits_130(tmp_path: Path) -> None:
     out = tmp_path / "run"
     script = textwrap.dedent(f"""
-        import sys, time
+        import signal, sys, time
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a background shell ignores SIGINT
         from contextlib import contextmanager
         import numpy as np
         import symdae._progress, symdae.experiments

@@ -261,7 +261,9 @@ def test_ctrl_c_stops_a_long_call_within_a_second() -> None:
     import time
 
     dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)  # compiled and cached for the child
-    code = ("import sys, numpy as np\n"
+    # a shell that starts jobs in the background makes them ignore SIGINT: restore Python's handler
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            "import sys, numpy as np\n"
             "from symdae.kernels import dae_trajectory\n"
             "dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)\n"
             "print('ready', flush=True)\n"

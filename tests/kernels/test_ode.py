@@ -388,7 +388,9 @@ def test_ctrl_c_stops_a_long_call_promptly(call: str) -> None:
 
     gd_iterates(3, 1.0, 0.5, 0.1, 1e12, 0.01, 0.02)  # compiled and cached for the child
     mode_trajectory(np.array([1.0, 2.0]), 1.0, 0.5, 0.1, 10.0, -0.01, 0.02)
-    code = ("import numpy as np\n"
+    # a shell that starts jobs in the background makes them ignore SIGINT: restore Python's handler
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            "import numpy as np\n"
             "from symdae.kernels import gd_iterates, mode_trajectory\n"
             "gd_iterates(3, 1.0, 0.5, 0.1, 1e12, 0.01, 0.02)\n"
             "mode_trajectory(np.array([1.0, 2.0]), 1.0, 0.5, 0.1, 10.0, -0.01, 0.02)\n"
