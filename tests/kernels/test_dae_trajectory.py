@@ -254,31 +254,12 @@ def test_long_calls_are_chunked_and_agree_with_one_call() -> None:
 
 def test_ctrl_c_stops_a_long_call_within_a_second() -> None:
     """A call of ~20 s (extended-range modes) returns to Python between chunks: SIGINT ends it at once."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
+    from tests.kernels.interrupt import interrupt_call
 
     dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)  # compiled and cached for the child
-    # a shell that starts jobs in the background makes them ignore SIGINT: restore Python's handler
-    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-            "import sys, numpy as np\n"
-            "from symdae.kernels import dae_trajectory\n"
-            "dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)\n"
-            "print('ready', flush=True)\n"
-            "try:\n"
-            "    dae_trajectory(np.linspace(0.0, 1e4, 20_000_000), 1.0, 0.5, 10.0, 1e-300, 2e-300)\n"
-            "except KeyboardInterrupt:\n"
-            "    print('interrupted', flush=True)\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == "ready"
-    time.sleep(0.5)
-    sent = time.perf_counter()
-    child.send_signal(signal.SIGINT)
-    reported = child.stdout.readline().strip()  # timed until the child reports, not until it exits
-    elapsed = time.perf_counter() - sent
-    child.communicate(timeout=30)
+    reported, elapsed = interrupt_call(
+        "import numpy as np\nfrom symdae.kernels import dae_trajectory\n"
+        "dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)",
+        "dae_trajectory(np.linspace(0.0, 1e4, 20_000_000), 1.0, 0.5, 10.0, 1e-300, 2e-300)")
     assert reported == "interrupted"
     assert elapsed < 1.5

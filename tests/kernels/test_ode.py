@@ -380,38 +380,13 @@ def test_extreme_modes(args: tuple[float, ...]) -> None:
 def test_ctrl_c_stops_a_long_call_promptly(call: str) -> None:
     """Long calls return to Python between chunks of ~0.1 s: SIGINT raises KeyboardInterrupt at once (it
     was ignored for minutes by gd_iterates(3e10, ...))."""
-    import os
-    import select
-    import signal
-    import subprocess
-    import sys
+    from tests.kernels.interrupt import interrupt_call
 
     gd_iterates(3, 1.0, 0.5, 0.1, 1e12, 0.01, 0.02)  # compiled and cached for the child
     mode_trajectory(np.array([1.0, 2.0]), 1.0, 0.5, 0.1, 10.0, -0.01, 0.02)
-    # a shell that starts jobs in the background makes them ignore SIGINT: restore Python's handler
-    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-            "import numpy as np\n"
-            "from symdae.kernels import gd_iterates, mode_trajectory\n"
-            "gd_iterates(3, 1.0, 0.5, 0.1, 1e12, 0.01, 0.02)\n"
-            "mode_trajectory(np.array([1.0, 2.0]), 1.0, 0.5, 0.1, 10.0, -0.01, 0.02)\n"
-            "print('ready', flush=True)\n"
-            "try:\n"
-            f"    {call}\n"
-            "    print('finished', flush=True)\n"
-            "except KeyboardInterrupt:\n"
-            "    print('interrupted', flush=True)\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == "ready"
-    time.sleep(0.5)
-    sent = time.perf_counter()
-    child.send_signal(signal.SIGINT)
-    try:
-        ready, _, _ = select.select([child.stdout], [], [], 30.0)
-        answered = time.perf_counter() - sent
-        line = child.stdout.readline().strip() if ready else "no answer in 30 s"
-    finally:
-        child.kill()
-        child.communicate()
+    line, answered = interrupt_call(
+        "import numpy as np\nfrom symdae.kernels import gd_iterates, mode_trajectory\n"
+        "gd_iterates(3, 1.0, 0.5, 0.1, 1e12, 0.01, 0.02)\n"
+        "mode_trajectory(np.array([1.0, 2.0]), 1.0, 0.5, 0.1, 10.0, -0.01, 0.02)", call)
     assert line == "interrupted"  # written as soon as KeyboardInterrupt is caught
     assert answered < 1.0, answered
