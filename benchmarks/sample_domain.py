@@ -27,6 +27,7 @@ same for ``mode_trajectory`` (κ > 0 drawn over the whole range) and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 import time
@@ -141,9 +142,15 @@ def main() -> int:
     parser.add_argument("--ode", action="store_true",
                         help="sample mode_trajectory and gd_iterates (κ > 0) instead of the closed forms")
     parser.add_argument("--gd-n", type=int, default=100_000, help="points for gd_iterates (with --ode)")
+    parser.add_argument("--check-only", action="store_true",
+                        help="skip the 10^6 sample and only compare against the references")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the --ode reference comparison")
     args = parser.parse_args()
     if args.ode:
-        failures = ode_main(args.n, min(args.gd_n, args.n), args.check, args.seed)
+        if args.check_only:
+            failures = check_modes(np.random.default_rng(args.seed + 3), args.check, args.jobs)
+        else:
+            failures = ode_main(args.n, min(args.gd_n, args.n), args.check, args.seed, args.jobs)
         print(f"\n{'FAILED' if failures else 'ok'}: {failures} point(s) outside their contract")
         return 1 if failures else 0
     rng = np.random.default_rng(args.seed)
@@ -260,7 +267,7 @@ def classify_modes(call: Callable[[np.ndarray], np.ndarray], index: np.ndarray, 
     return int(totals[0]), int(totals[1]), int(totals[2])
 
 
-def ode_main(n: int, gd_n: int, check: int, seed: int) -> int:
+def ode_main(n: int, gd_n: int, check: int, seed: int, jobs: int = 1) -> int:
     """``mode_trajectory`` (``n`` points) and ``gd_iterates`` (``gd_n``) per domain, then ``check`` references."""
     from symdae.kernels import gd_iterates, mode_trajectory
 
@@ -290,35 +297,45 @@ def ode_main(n: int, gd_n: int, check: int, seed: int) -> int:
             failures += bad
             print(f"  {name:18s} finite {finite:>9,}  ValueError {refused:>7,}  other {other:>5,}  "
                   f"({time.perf_counter() - start:.1f} s){'  FAIL' if bad else ''}")
-    failures += check_modes(np.random.default_rng(seed + 3), check)
+    failures += check_modes(np.random.default_rng(seed + 3), check, jobs)
     return failures
 
 
-def check_modes(rng: np.random.Generator, count: int) -> int:
-    """``count`` whole-domain points of ``mode_trajectory`` against the 50-digit reference and its contract."""
+def check_mode_point(args: tuple[float, ...]) -> tuple[float, bool, bool]:
+    """One point of ``mode_trajectory`` against its 50-digit reference: (error / contract, outside it, refused)."""
     import mpmath
 
     from symdae.kernels import mode_trajectory
     from symdae.kernels._ode import RELATIVE, SUBNORMAL, TIME_CONDITIONING
     from tests.kernels.reference_ode import mode_reference, time_sensitivity
 
+    ref, _ = mode_reference(*args)
+    try:
+        w = float(mode_trajectory(*args))
+    except ValueError:
+        return 0.0, bool(abs(ref) <= mpmath.mpf("1.7976931348623157e308")), True
+    error = abs(mpmath.mpf(w) - ref)
+    bound = RELATIVE * abs(ref) + SUBNORMAL
+    if error > bound:
+        bound += TIME_CONDITIONING * time_sensitivity(*args)
+    return float(error / bound), bool(error > bound), False
+
+
+def check_modes(rng: np.random.Generator, count: int, jobs: int = 1) -> int:
+    """``count`` whole-domain points of ``mode_trajectory`` against the 50-digit reference and its contract."""
+    from concurrent.futures import ProcessPoolExecutor
+
     points = ode_domain(rng, count, box=False)
+    draws = [tuple(float(points[k][i]) for k in ("t", "lam", "eps", "kappa", "tau", "w1", "w2"))
+             for i in range(count)]
     worst, bad, refused, start = 0.0, 0, 0, time.perf_counter()
-    for i in range(count):
-        args = tuple(float(points[k][i]) for k in ("t", "lam", "eps", "kappa", "tau", "w1", "w2"))
-        ref, _ = mode_reference(*args)
-        try:
-            w = float(mode_trajectory(*args))
-        except ValueError:
-            refused += 1
-            bad += abs(ref) <= mpmath.mpf("1.7976931348623157e308")
-            continue
-        error = abs(mpmath.mpf(w) - ref)
-        bound = RELATIVE * abs(ref) + SUBNORMAL
-        if error > bound:
-            bound += TIME_CONDITIONING * time_sensitivity(*args)
-        worst = max(worst, float(error / bound))
-        bad += error > bound
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else contextlib.nullcontext() as pool:
+        results = pool.map(check_mode_point, draws) if pool else map(check_mode_point, draws)
+        for done, (ratio, outside, no) in enumerate(results, 1):
+            worst, bad, refused = max(worst, ratio), bad + outside, refused + no
+            if done % 100 == 0:
+                print(f"  {done:>5} of {count}: worst {worst:.3g}, outside {bad} "
+                      f"({time.perf_counter() - start:.0f} s)", flush=True)
     print(f"\nmode_trajectory against 50-digit references, {count} points ({time.perf_counter() - start:.1f} s):")
     print(f"  worst error / contract = {worst:.3g}; refused {refused} point(s), each where |w| exceeds float64")
     return bad

@@ -14,6 +14,7 @@ MODULES = (
     "weight_decay",
     "learning_rates",
     "equivalence",
+    "rate_premise",
     "estimator",
     "reduction",
     "stable_forms",

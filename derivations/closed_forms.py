@@ -19,13 +19,13 @@ import sympy as sp
 
 from symdae.checking import Claim, Equality, Interval, steps
 from symdae.derivations._held import at, at_matrix, matmul
-from symdae.derivations.equivalence import GAMMA_EQUIVALENT
+from symdae.derivations.equivalence import W_STAR_EPS, W_STAR_GAMMA
 from symdae.derivations.exact_solution import CROSSING_TIME
 from symdae.derivations.learning_rates import ALPHA_EPS, ALPHA_GAMMA
 from symdae.derivations.stable_forms import G_AT_TARGET, P0, P_OF_TARGET, Q0, R, k, lam_k, p, q
-from symdae.derivations.weight_decay import BALANCED_FIXED_POINT
+from symdae.derivations.weight_decay import GROWTH_FACTOR, LOGISTIC_MODE
 from symdae.model import mode_loss
-from symdae.symbols import N, beta, delta0, eps, gam, kappa, lam, tau, w1, w2, zeta
+from symdae.symbols import E_gamma, N, beta, delta0, eps, gam, kappa, lam, tau, w1, w2, zeta
 
 n_samples = sp.Symbol("n_samples", positive=True)
 
@@ -53,10 +53,11 @@ CLAIMS = [
     Claim(
         id="kernels.fixed_point",
         paper_ref="§4, §5, Supp. E",
-        title="the fixed-point kernel is (λ − κ)/(λ + ε) for λ > κ (λ/(λ + ε) without weight decay)",
+        title="for λ > κ the fixed-point kernel is where the balanced solution goes as t → ∞ (G → ∞): "
+              "(λ − κ)/(λ + ε), λ/(λ + ε) without weight decay",
         relation=Equality(
             at(FIXED_POINT_KERNEL.subs(_POSITIVE), {lam: kappa + _excess}),
-            at(BALANCED_FIXED_POINT, {lam: kappa + _excess}),
+            at(sp.Limit(LOGISTIC_MODE.subs(GROWTH_FACTOR, E_gamma), E_gamma, sp.oo), {lam: kappa + _excess}),
         ),
         strategy=(steps.doit, steps.cancel),
         depends=("wd.logistic_limit", "s4.fixed_point", "s4.origin_eigenvalues"),
@@ -85,11 +86,14 @@ CLAIMS = [
     Claim(
         id="kernels.equivalent_weight_decay",
         paper_ref="Supp. E, §5",
-        title="both branches of the kernel's γ = m/(N(1 + m/M)) are the corrected equivalent weight decay",
-        relation=Equality(sp.Matrix([_GAMMA_SMALL_LAM, _GAMMA_SMALL_EPS]).subs({lam_k: lam, n_samples: N}),
-                          sp.Matrix([GAMMA_EQUIVALENT, GAMMA_EQUIVALENT])),
+        title="with either branch of the kernel's γ = m/(N(1 + m/M)) the WDAE's fixed point 1 − Nγ/λ is the "
+              "DAE's λ/(λ + ε): both are the (corrected) equivalent weight decay",
+        relation=Equality(
+            sp.Matrix([W_STAR_GAMMA.subs(gam, branch.subs({lam_k: lam, n_samples: N}))
+                       for branch in (_GAMMA_SMALL_LAM, _GAMMA_SMALL_EPS)]),
+            sp.Matrix([W_STAR_EPS, W_STAR_EPS])),
         strategy=(steps.cancel,),
-        depends=("suppE.kappa_equivalent",),
+        depends=("suppE.kappa_equivalent", "suppE.fixed_point"),
         # m/(1 + m/ε) is undefined at ε = 0, where the kernel takes the other branch (λ > ε = 0)
         domain={eps: Interval(1e-3, 50.0, log=True)},
     ),

@@ -14,9 +14,15 @@ distributions give is checked with :mod:`sympy.stats` (:class:`DistributionMean`
 
 §3.1 then takes gradient descent on Eq. (1) with learning rate α, one step per
 epoch, to continuous time: ``τ dW/dt = −τ α ∇_W E[L]`` with ``τ = N/α`` and
-``ε = N s²`` gives the printed matrix updates. Matrix claims are proved for
-fixed sizes (``D = 3`` inputs, ``H = 2`` hidden units, ``N = 2`` samples) with
-fully symbolic entries; each claim states its sizes in ``scope``.
+``ε = N s²`` gives the printed matrix updates. There the samples enter only
+through ``Σxx = Σ_i x_ix_iᵀ`` (``Σ_i ||x_i − Mx_i||² = tr((I − M)Σxx(I − M)ᵀ)``,
+a sum of one-sample identities), so the updates and the weight decay are proved
+with ``N`` *symbolic* and ``Σxx`` any symmetric matrix: a wrong convention such
+as ``ε = N²s²/2`` or ``τ = 2/α`` fails. Entrywise proofs need concrete sizes
+(``D = 3`` inputs, ``H = 2`` hidden units; the expectations ``N = 2`` samples):
+SymPy's matrix expressions differentiate traces for symbolic sizes, but the
+independent numeric cross-check that every proof needs evaluates entries, so
+symbolic sizes are not used. Each claim states its sizes in ``scope``.
 """
 
 from __future__ import annotations
@@ -204,7 +210,6 @@ LOSS_NOISY = sp.Add(*(
 EXPECTED_LOSS = NoiseMean(LOSS_NOISY, NOISE_ALL, s)
 EQ1_PRINTED = eq1_printed(X_SAMPLES, W1_MAT, W2_MAT)
 UPDATE_W1_PRINTED = update_w1_printed(W1_MAT, W2_MAT, SIGMA_XX)
-UPDATE_W2_PRINTED = update_w2_printed(W1_MAT, W2_MAT, SIGMA_XX)
 # The first printed form of the W1 update, a sum over the samples.
 UPDATE_W1_SUM_PRINTED = sum(
     (W2_MAT.T * (x * x.T - W2_MAT * W1_MAT * x * x.T) for x in X_SAMPLES), sp.zeros(HIDDEN, D_IN)
@@ -212,9 +217,16 @@ UPDATE_W1_SUM_PRINTED = sum(
 # Weight decay (§5, Eq. (6)) adds (γ/2)(||W1||²_F + ||W2||²_F) to the loss.
 WEIGHT_PENALTY = gam / 2 * (frobenius_squared(W1_MAT) + frobenius_squared(W2_MAT))
 
-# Continuous time: τ dW/dt = −τ α ∇E[L], with τ = N/α, ε = N s² and N = SAMPLES.
-CONTINUOUS_WHERE = {tau: SAMPLES / alpha, eps: SAMPLES * s**2}
-CONTINUOUS_TIME = steps.subs(CONTINUOUS_WHERE, label="subs(τ = N/α, ε = N s², N = 2)")
+# Eq. (1) with the samples through Σxx, any symmetric D × D matrix, and N symbolic.
+SIGMA_SYM = sp.Matrix(D_IN, D_IN, lambda i, j: sp.Symbol(f"Sigma_{min(i, j) + 1}{max(i, j) + 1}", real=True))
+M_W = W2_MAT * W1_MAT
+EQ1_SIGMA = ((IDENTITY - M_W) * SIGMA_SYM * (IDENTITY - M_W).T).trace() / (2 * N) + s**2 / 2 * (M_W * M_W.T).trace()
+UPDATE_W1_SIGMA = update_w1_printed(W1_MAT, W2_MAT, SIGMA_SYM)
+UPDATE_W2_SIGMA = update_w2_printed(W1_MAT, W2_MAT, SIGMA_SYM)
+
+# Continuous time: τ dW/dt = −τ α ∇E[L], with τ = N/α and ε = N s², N symbolic.
+CONTINUOUS_WHERE = {tau: N / alpha, eps: N * s**2}
+CONTINUOUS_TIME = steps.subs(CONTINUOUS_WHERE, label="subs(τ = N/α, ε = N s²)")
 
 # Particular noise distributions (§3.3): each has mean 0, and ε = N E[n²].
 sigma_n = sp.Symbol("sigma", positive=True)
@@ -233,6 +245,7 @@ PARAMETER_DOMAIN = {sym: Interval(0.1, 10.0, log=True) for sym in (sigma_n, b_la
 
 SIZE_ONE = "one input of size D = 3, any real D × D matrix M"
 SIZE_EQ1 = "N = 2 samples, D = 3 inputs, H = 2 hidden units, symbolic entries"
+SIZE_FLOW = "D = 3 inputs, H = 2 hidden units, any N (symbolic), Σxx any symmetric matrix"
 NOISE_SCOPE = "; any noise with independent components of mean 0 and variance s²"
 
 DEFINITIONS = [
@@ -270,18 +283,6 @@ def _distribution_claim(key: str) -> Claim:
 
 CLAIMS = [
     Claim(
-        id="suppA.noise_moments",
-        paper_ref="§2",
-        title="the expectation operator gives E[n] = 0 and E[nnᵀ] = s²I (numbers: Rademacher noise ±s)",
-        relation=Equality(
-            sp.Matrix([*NOISE_VEC.applyfunc(noise_mean), *(NOISE_VEC * NOISE_VEC.T).applyfunc(noise_mean)]),
-            sp.Matrix([*sp.zeros(D_IN, 1), *(s**2 * IDENTITY)]),
-        ),
-        strategy=(steps.doit,),
-        depends=("def.noise_moments",),
-        scope="D = 3" + NOISE_SCOPE,
-    ),
-    Claim(
         id="suppA.residual_split",
         paper_ref="Supp. A",
         title="x − Mx̃ = (I − M)x + M(x − x̃), so SE(x̃) = ||(I − M)x + M(x − x̃)||²",
@@ -296,7 +297,7 @@ CLAIMS = [
         title="the cross terms xᵀ(I − M)ᵀM(x − x̃) and (x − x̃)ᵀMᵀ(I − M)x have expectation 0",
         relation=Equality(CROSS_TERMS.applyfunc(noise_mean), sp.zeros(2, 1)),
         strategy=(steps.doit, steps.expand),
-        depends=("suppA.noise_moments",),
+        depends=("def.noise_moments",),
         scope=SIZE_ONE + NOISE_SCOPE,
     ),
     Claim(
@@ -322,7 +323,7 @@ CLAIMS = [
         title="E||M(x − x̃)||² = tr(M (s²I) Mᵀ)",
         relation=Equality(noise_mean(NOISE_TERM), TRACE_TERM_PRINTED),
         strategy=(steps.doit, steps.expand),
-        depends=("suppA.trace_cyclic", "suppA.noise_moments"),
+        depends=("suppA.trace_cyclic", "def.noise_moments"),
         scope=SIZE_ONE + NOISE_SCOPE,
     ),
     Claim(
@@ -344,24 +345,35 @@ CLAIMS = [
         scope=SIZE_EQ1,
     ),
     Claim(
+        id="s31.fit_trace",
+        paper_ref="§3.1",
+        title="one sample's fit term is a trace, ||x − Mx||² = tr((I − M)xxᵀ(I − M)ᵀ); summed over the N "
+              "samples (the trace is linear), Σ_i ||x_i − Mx_i||² = tr((I − M)Σxx(I − M)ᵀ) for every N",
+        relation=Equality(SE_CLEAN, ((IDENTITY - M_MAT) * X_VEC * X_VEC.T * (IDENTITY - M_MAT).T).trace()),
+        strategy=(steps.expand,),
+        scope=SIZE_ONE,
+    ),
+    Claim(
         id="s31.update_W1",
         paper_ref="§3.1",
-        title="the printed W1 update is gradient flow τ dW1/dt = −τα ∇_{W1} E[L] of Eq. (1)",
-        relation=Equality(UPDATE_W1_PRINTED, -tau * alpha * gradient(EQ1_PRINTED, W1_MAT)),
+        title="the printed W1 update is gradient flow τ dW1/dt = −τα ∇_{W1} E[L] of Eq. (1), with τ = N/α "
+              "and ε = N s² for every N",
+        relation=Equality(UPDATE_W1_SIGMA, -tau * alpha * gradient(EQ1_SIGMA, W1_MAT)),
         strategy=(steps.doit, CONTINUOUS_TIME, steps.expand),
-        depends=("suppA.eq1", "s31.sum_form"),
+        depends=("suppA.eq1", "s31.fit_trace", "s31.sum_form"),
         where=CONTINUOUS_WHERE,
-        scope=SIZE_EQ1 + "; Σxx = Σ_i x_ix_iᵀ a sum",
+        scope=SIZE_FLOW,
     ),
     Claim(
         id="s31.update_W2",
         paper_ref="§3.1",
-        title="the printed W2 update is gradient flow τ dW2/dt = −τα ∇_{W2} E[L] of Eq. (1)",
-        relation=Equality(UPDATE_W2_PRINTED, -tau * alpha * gradient(EQ1_PRINTED, W2_MAT)),
+        title="the printed W2 update is gradient flow τ dW2/dt = −τα ∇_{W2} E[L] of Eq. (1), with τ = N/α "
+              "and ε = N s² for every N",
+        relation=Equality(UPDATE_W2_SIGMA, -tau * alpha * gradient(EQ1_SIGMA, W2_MAT)),
         strategy=(steps.doit, CONTINUOUS_TIME, steps.expand),
-        depends=("suppA.eq1",),
+        depends=("suppA.eq1", "s31.fit_trace"),
         where=CONTINUOUS_WHERE,
-        scope=SIZE_EQ1 + "; Σxx = Σ_i x_ix_iᵀ a sum",
+        scope=SIZE_FLOW,
     ),
     Claim(
         id="s31.weight_decay",
@@ -374,6 +386,6 @@ CLAIMS = [
         strategy=(steps.doit, steps.subs({tau: N / alpha, kappa: N * gam}, label="subs(τ = N/α, κ = Nγ)"),
                   steps.expand),
         where={tau: N / alpha, kappa: N * gam},
-        scope="D = 3, H = 2, symbolic entries",
+        scope="D = 3, H = 2, any N (symbolic), symbolic entries",
     ),
 ]

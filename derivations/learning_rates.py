@@ -69,21 +69,22 @@ R_CORRECTED = (2 * lam + N * gam) / (2 * lam + 3 * eps)
 #: ``R`` at equivalent regularisation ``Nγ = λε/(λ + ε)``: equal to ``λ/(λ + ε)``.
 R_EQUIVALENT = R_CORRECTED.subs(gam, KAPPA_EQUIVALENT / N)
 
-_ELL_WD = mode_loss(eps_=0, kappa_=N * gam) / tau
+ELL_WD = mode_loss(eps_=0, kappa_=N * gam) / tau
 _H_EPS = sp.hessian(ELL_EPS_PRINTED, (w1, w2))
-_H_WD = sp.hessian(_ELL_WD, (w1, w2))
-_a, _b = _H_EPS[0, 0].subs(w2, w1), _H_EPS[0, 1].subs(w2, w1)
-_a_wd, _b_wd = _H_WD[0, 0].subs(w2, w1), _H_WD[0, 1].subs(w2, w1)
+_H_WD = sp.hessian(ELL_WD, (w1, w2))
+#: The balanced Hessians [[a, b], [b, a]] (w1 = w2): a and b of ℓε, and of the WDAE loss ℓγ.
+BALANCED_A, BALANCED_B = _H_EPS[0, 0].subs(w2, w1), _H_EPS[0, 1].subs(w2, w1)
+BALANCED_A_WD, BALANCED_B_WD = _H_WD[0, 0].subs(w2, w1), _H_WD[0, 1].subs(w2, w1)
 _V = sp.Matrix([[1, 1], [1, -1]])
 _AT_ONE = {w1: 1, w2: 1}
 #: The optimal rates as the paper derives them, held: one over the largest Hessian eigenvalue
 #: a + b of the balanced line, taken at w1 = w2 = 1 (DAE, and WDAE with κ = Nγ).
-_ALPHA_EPS_OF_HESSIAN = 1 / at(_a + _b, {w1: 1})
-_ALPHA_GAMMA_OF_HESSIAN = 1 / at(_a_wd + _b_wd, {w1: 1})
+_ALPHA_EPS_OF_HESSIAN = 1 / at(BALANCED_A + BALANCED_B, {w1: 1})
+_ALPHA_GAMMA_OF_HESSIAN = 1 / at(BALANCED_A_WD + BALANCED_B_WD, {w1: 1})
 #: One gradient-descent step on the balanced line w1 = w2 at the optimal rates: DAE, and WDAE at
 #: equivalent regularisation Nγ = λε/(λ + ε).
 _STEP_DAE = (w1 - ALPHA_EPS * sp.diff(ELL_EPS_PRINTED, w1)).subs(w2, w1)
-_STEP_WDAE = (w1 - ALPHA_GAMMA * sp.diff(_ELL_WD, w1)).subs(w2, w1).subs(gam, KAPPA_EQUIVALENT / N)
+_STEP_WDAE = (w1 - ALPHA_GAMMA * sp.diff(ELL_WD, w1)).subs(w2, w1).subs(gam, KAPPA_EQUIVALENT / N)
 
 # Points of the segment 0 ≤ w1 = w2 ≤ 1 as w1² = u = 1 − d with u, d in [0, 1].
 _u = sp.Symbol("u", nonnegative=True)
@@ -120,7 +121,8 @@ CLAIMS = [
         id="suppD.balanced_eigenvalues",
         paper_ref="Supp. D",
         title="with w2 = w1 the Hessian is [[a, b], [b, a]] with eigenvalues a + b (along (1, 1)) and a − b",
-        relation=Equality(matmul(_H_EPS.subs(w2, w1), _V), matmul(_V, sp.diag(_a + _b, _a - _b))),
+        relation=Equality(matmul(_H_EPS.subs(w2, w1), _V),
+                          matmul(_V, sp.diag(BALANCED_A + BALANCED_B, BALANCED_A - BALANCED_B))),
         strategy=(steps.expand,),
         depends=("suppD.hessian",),
     ),
@@ -128,7 +130,7 @@ CLAIMS = [
         id="suppD.lambda_h",
         paper_ref="Supp. D",
         title="at w1 = w2 = 1, λH = a + b = (λ + ε)/τ + 2(λ + ε)/τ − λ/τ = (2λ + 3ε)/τ (as printed)",
-        relation=Equality(sp.Matrix([(_a + _b).subs(_AT_ONE), LAMBDA_H_EPS_PRINTED]),
+        relation=Equality(sp.Matrix([(BALANCED_A + BALANCED_B).subs(_AT_ONE), LAMBDA_H_EPS_PRINTED]),
                           sp.Matrix([LAMBDA_H_EPS, LAMBDA_H_EPS])),
         strategy=(steps.expand,),
         depends=("suppD.balanced_eigenvalues",),
@@ -138,7 +140,7 @@ CLAIMS = [
         paper_ref="Supp. D",
         title="on 0 ≤ w1 = w2 ≤ 1 (w1² = 1 − d) the eigenvalue a + b = (3(λ + ε)w1² − λ)/τ is at most "
               "(2λ + 3ε)/τ: the maximum is at w1 = w2 = 1",
-        relation=Inequality((_a + _b).subs(w1, sp.sqrt(1 - _d)), "<=", LAMBDA_H_EPS),
+        relation=Inequality((BALANCED_A + BALANCED_B).subs(w1, sp.sqrt(1 - _d)), "<=", LAMBDA_H_EPS),
         strategy=(steps.expand,),
         depends=("suppD.lambda_h",),
         domain=_SEGMENT_D,
@@ -147,7 +149,7 @@ CLAIMS = [
         id="suppD.other_eigenvalue_upper",
         paper_ref="Supp. D",
         title="there the other eigenvalue a − b = (λ − (λ + ε)w1²)/τ is at most λ/τ ...",
-        relation=Inequality((_a - _b).subs(w1, sp.sqrt(_u)), "<=", lam / tau),
+        relation=Inequality((BALANCED_A - BALANCED_B).subs(w1, sp.sqrt(_u)), "<=", lam / tau),
         strategy=(steps.expand,),
         depends=("suppD.balanced_eigenvalues",),
         domain=_SEGMENT_U,
@@ -156,7 +158,7 @@ CLAIMS = [
         id="suppD.other_eigenvalue_lower",
         paper_ref="Supp. D",
         title="... and at least −ε/τ (w1² = 1 − d), so |a − b| ≤ (2λ + 3ε)/τ too",
-        relation=Inequality((_a - _b).subs(w1, sp.sqrt(1 - _d)), ">=", -eps / tau),
+        relation=Inequality((BALANCED_A - BALANCED_B).subs(w1, sp.sqrt(1 - _d)), ">=", -eps / tau),
         strategy=(steps.expand,),
         depends=("suppD.balanced_eigenvalues",),
         domain=_SEGMENT_D,
@@ -184,7 +186,7 @@ CLAIMS = [
         id="suppD.wd_max",
         paper_ref="Supp. D",
         title="on 0 ≤ w1 = w2 ≤ 1 (w1² = 1 − d) its a + b = (3λw1² − λ + Nγ)/τ is at most (2λ + Nγ)/τ",
-        relation=Inequality((_a_wd + _b_wd).subs(w1, sp.sqrt(1 - _d)), "<=",
+        relation=Inequality((BALANCED_A_WD + BALANCED_B_WD).subs(w1, sp.sqrt(1 - _d)), "<=",
                             LAMBDA_H_KAPPA.subs(kappa, N * gam)),
         strategy=(steps.expand,),
         depends=("suppD.wd_hessian",),

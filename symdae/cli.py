@@ -106,6 +106,9 @@ def _verify(args: argparse.Namespace) -> int:
     print(report.summary(verdicts, registry), file=out)
     print(file=out)
     print(report.errata(verdicts, registry, unicode=unicode), file=out)
+    found = report.findings(verdicts, registry, unicode=unicode)
+    if found:
+        print(f"\n{found}", file=out)
     print(f"\nchecked {plural(len(verdicts), 'claim')} in {elapsed:.1f} s with "
           f"{plural(jobs, 'process', 'processes')}", file=out)
     if args.json is not None:

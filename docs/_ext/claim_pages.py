@@ -54,6 +54,11 @@ def _claim_block(verdict: Any, claim: Any) -> str:
         "$$",
         "",
     ]
+    if verdict.status == "finding" and claim.printed is not None:
+        lines += ["The premise as the paper applies it (refuted there):", "", "$$", claim.printed.latex(), "$$", ""]
+        if verdict.counterexample:
+            lines += [f"Refuted at {_point(verdict.counterexample)}.", ""]
+        lines += ["Results resting on it: " + ", ".join(link(d) for d in verdict.premise_of) + ".", ""]
     if verdict.status == "erratum" and claim.printed is not None:
         lines += ["As printed (refuted):", "", "$$", claim.printed.latex(), "$$", ""]
         if verdict.counterexample:
@@ -82,12 +87,13 @@ def errata_page(verdicts: dict[str, Any], registry: Any) -> str:
 
     groups = cause_groups(list(verdicts.values()), registry)
     count = sum(len(members) for _, members in groups)
+    findings = _findings_section([v for v in verdicts.values() if v.status == "finding"], registry)
     page = [f"({anchor('errata')})=", "# Errata", "",
             "Printed formulas of the paper that the checker refutes (by a counterexample), with the "
             "corrected form it checks, grouped by root cause. Generated from the registry.", ""]
     if not groups:
         page.append("No errata found.")
-        return "\n".join(page) + "\n"
+        return "\n".join(page + findings) + "\n"
     page += [f"{plural(count, 'erratum', 'errata')} from {plural(len(groups), 'root cause')}.", ""]
     alone_shown = False
     for cause, members in groups:
@@ -109,7 +115,32 @@ def errata_page(verdicts: dict[str, Any], registry: Any) -> str:
                 page += [f"Refuted at {_point(v.counterexample)}.", ""]
             if v.note:
                 page += [escape(v.note), ""]
-    return "\n".join(page) + "\n"
+    return "\n".join(page + findings) + "\n"
+
+
+def _findings_section(found: list[Any], registry: Any) -> list[str]:
+    """Premises the paper applies where they fail: the premise, what holds there, the results resting on it."""
+    from symdae.checking._display import plural
+    from symdae.checking.report import resolved_cause
+
+    if not found:
+        return []
+    lines = ["## Findings", "",
+             f"{plural(len(found), 'premise')} of the paper, checked where the paper applies it, fail there. "
+             "The results built on them follow correctly from the premise (so they are not errata), but they "
+             "stand or fall with it.", ""]
+    for v in found:
+        claim = registry.claims[v.id]
+        cause = resolved_cause(v, registry)
+        lines += [f"### `{v.id}` ({escape(v.paper_ref)})", "", escape(v.title), "", f"Claim: {link(v.id)}.", ""]
+        if cause is not None:
+            lines += [f"Cause `{cause['id']}`: {escape(cause['sentence'])}.", ""]
+        lines += ["The premise as the paper applies it:", "", "$$", claim.printed.latex(), "$$", "",
+                  "What holds there:", "", "$$", claim.relation.latex(), "$$", ""]
+        if v.counterexample:
+            lines += [f"Refuted at {_point(v.counterexample)}.", ""]
+        lines += ["Results resting on the premise: " + ", ".join(link(d) for d in v.premise_of) + ".", ""]
+    return lines
 
 
 def generate(app: Sphinx) -> None:

@@ -146,7 +146,7 @@ def repr_latex(obj: Any) -> str:
     """LaTeX for a notebook: the relation (a verdict's statement), in display math."""
     if _is_verdict(obj):
         body = obj.statement
-        if obj.status == "erratum" and obj.printed:
+        if obj.status in ("erratum", "finding") and obj.printed:
             body = f"\\text{{printed: }}\\; {obj.printed} \\qquad \\text{{corrected: }}\\; {obj.corrected}"
         return f"$\\displaystyle {body} \\quad \\text{{[{obj.status}]}}$"
     if hasattr(obj, "relation"):
@@ -156,7 +156,8 @@ def repr_latex(obj: Any) -> str:
     return f"$\\displaystyle {sp.latex(obj)}$"
 
 
-_STATUS_COLOUR = {"proved": "#1a7f37", "numeric": "#9a6700", "erratum": "#8250df", "failed": "#cf222e"}
+_STATUS_COLOUR = {"proved": "#1a7f37", "numeric": "#9a6700", "erratum": "#8250df", "finding": "#bc4c00",
+                  "failed": "#cf222e"}
 
 
 def repr_html(obj: Any) -> str:
@@ -171,7 +172,7 @@ def repr_html(obj: Any) -> str:
         points = getattr(obj, "cross_check_points", None)
         rows.append(("points checked", esc(str(points if points is not None else obj.numeric_points))))
         statement = obj.statement
-        if obj.status == "erratum" and obj.printed:
+        if obj.status in ("erratum", "finding") and obj.printed:
             rows.append(("printed", f"\\({esc(obj.printed)}\\)"))
             rows.append(("corrected", f"\\({esc(obj.corrected or '')}\\)"))
         if obj.counterexample:

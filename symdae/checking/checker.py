@@ -22,7 +22,9 @@ one that is not makes the claim ``failed``. Steps that narrow the claim (a
 fixed size, ``ε > 0``) are listed in the verdict's ``scope``. A domain that pins
 a symbol to one value is refused: state the value in the relation instead.
 When a claim carries the paper's printed form and the numbers refute that
-form while the corrected relation holds, the verdict is ``erratum``.
+form while the corrected relation holds, the verdict is ``erratum``; for a
+claim that tests a premise where the paper applies it (``premise_of``) it is
+``finding``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from symdae.checking import numeric
 from symdae.checking.claim import Claim, Definition, Equality, Inequality, Limit, Relation
 from symdae.checking.steps import Step, StepRefused, describe
 
-Status = Literal["proved", "numeric", "erratum", "failed"]
+Status = Literal["proved", "numeric", "erratum", "finding", "failed"]
 Evidence = Literal["symbolic", "numeric", "none"]
 
 EQUALS_MAX_OPS = 400
@@ -93,6 +95,7 @@ class Verdict:
     corrected_srepr: str | None = None
     note: str = ""
     rests_on_numeric: list[str] = field(default_factory=list)
+    premise_of: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -402,10 +405,14 @@ def check(claim: Claim, *, known: Mapping[str, Claim | Definition] | None = None
         if printed is not None:
             note = "the printed form holds as printed"
     elif printed.refuted:
-        status = "erratum"
+        status = "finding" if claim.premise_of else "erratum"
         counterexample = printed.result.counterexample if printed.result else None
         kind = "proved" if main.evidence == "symbolic" else "numeric only"
-        note = f"printed form refuted by counterexample; corrected form {kind}"
+        if claim.premise_of:
+            note = (f"the premise as the paper applies it is refuted by counterexample; what holds there is {kind}; "
+                    f"it bears on {', '.join(claim.premise_of)}")
+        else:
+            note = f"printed form refuted by counterexample; corrected form {kind}"
     else:
         status = "failed"
         note = "the printed form was neither proved nor refuted"
@@ -427,6 +434,7 @@ def check(claim: Claim, *, known: Mapping[str, Claim | Definition] | None = None
         numeric_max_error=result.max_error if result else None,
         counterexample=counterexample,
         note=note,
+        premise_of=list(claim.premise_of),
     )
     if claim.printed is not None:
         verdict.printed, verdict.corrected = claim.erratum_forms()

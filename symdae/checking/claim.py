@@ -176,6 +176,12 @@ class Claim:
         cause: for an erratum, its root :class:`Cause` (errata are grouped by it).
         consequence_of: for an erratum that is a correct step from an earlier wrong
             premise, the id of the erratum it follows from.
+        premise_of: for a *finding*: the ids of the printed results that rest on a
+            premise this claim tests where the paper applies it. ``printed`` is the
+            premise as the paper uses it, ``relation`` what holds there; when the
+            numbers refute the first and the second is proved, the verdict is
+            ``finding`` (the results follow from their premise, which fails where
+            they are applied), not ``erratum``.
     """
 
     id: str
@@ -193,10 +199,13 @@ class Claim:
     shown: tuple[sp.Expr, sp.Expr] | None = None
     cause: Cause | None = None
     consequence_of: str | None = None
+    premise_of: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id or " " in self.id:
             raise ValueError(f"claim id must be non-empty without spaces, got {self.id!r}")
+        if self.premise_of and self.printed is None:
+            raise ValueError(f"claim {self.id}: premise_of needs the premise as printed (printed=...)")
         if self.printed is not None and type(self.printed) is not type(self.relation):
             raise ValueError(f"claim {self.id}: printed and relation must be the same kind")
 

@@ -21,6 +21,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
 
 from symdae import symbols as S
 from symdae.checking.claim import Claim, Equality, Inequality, Interval, Limit, Relation
@@ -186,18 +187,61 @@ def _relative_error(a: Any, b: Any) -> Any:
     return abs(a - b) / scale
 
 
+def _held_limit(f: Any, point: Any, direction: str) -> Any:
+    """The value of a held ``Limit`` of ``f`` at ``point``: ``f`` at 10^-60 and 10^-120 from it (10^60 and
+    10^120 towards ±∞), each with enough digits; the two must agree, else the limit is not evaluable here."""
+    values = []
+    base = mpmath.mp.dps
+    for k in (60, 120):
+        with mpmath.workdps(base + 2 * k + 10):
+            h = mpmath.mpf(10) ** -k
+            if point == mpmath.inf or point == -mpmath.inf:
+                x = (1 / h) if point > 0 else (-1 / h)
+            else:
+                x = point - h if direction == "-" else point + h
+            values.append(f(x))
+    if not all(_finite(v) for v in values):
+        raise ValueError("held limit not finite")
+    scale = max(mpmath.mpf(1), abs(values[1]))
+    if abs(values[0] - values[1]) > scale * mpmath.mpf(10) ** -(base - 10):
+        raise ValueError("held limit does not settle")
+    return +values[1]
+
+
+class _Printer(MpmathPrinter):
+    """mpmath code for held ``Limit`` (:func:`_held_limit`); the rest as SymPy prints it."""
+
+    def _print_Limit(self, expr: sp.Limit) -> str:
+        body, var, point, direction = expr.args
+        return (f"_held_limit(lambda {self._print(var)}: {self._print(body)}, {self._print(point)}, "
+                f"{str(direction)!r})")
+
+
+def _exact_points(expr: Any) -> Any:
+    """Held ``Subs`` at integer values get those values as exact Floats: lambdify would assign Python ints,
+    and ``1/x`` at ``x = 3`` would then be computed in float64."""
+    def exact(subs: sp.Subs) -> sp.Subs:
+        point = tuple(sp.Float(v, 3 * DPS) if isinstance(v, sp.Integer) else v for v in subs.point)
+        return sp.Subs(subs.expr, subs.variables, point)
+
+    return expr.replace(lambda e: isinstance(e, sp.Subs), exact)
+
+
 def _compile(symbols: list[sp.Symbol], expr: Any) -> Any:
     """An mpmath function of ``symbols`` that evaluates ``expr`` as built.
 
     ``lambdify`` renames symbols that are not Python identifiers (``lambda``)
     by an ``xreplace`` that re-evaluates the expression, which would turn an
     unevaluated ``ελ/(ελ)`` into ``1`` before any point is tried; the renaming is
-    done here without evaluation.
+    done here without evaluation. Held ``Subs`` are evaluated in mpmath at their
+    exact points, held ``Limit`` by :func:`_held_limit`.
     """
     plain = [sp.Symbol(f"_x{i}") for i in range(len(symbols))]
     with sp.evaluate(False):
-        renamed = sp.sympify(expr).xreplace(dict(zip(symbols, plain, strict=True)))
-    return sp.lambdify(plain, renamed, modules="mpmath")
+        renamed = _exact_points(sp.sympify(expr).xreplace(dict(zip(symbols, plain, strict=True))))
+    printer = _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                        "user_functions": {}})
+    return sp.lambdify(plain, renamed, modules=[{"_held_limit": _held_limit}, "mpmath"], printer=printer)
 
 
 def _side(f: Any, args: list[Any]) -> Any:

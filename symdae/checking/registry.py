@@ -65,6 +65,9 @@ class Registry:
             if premise is not None and premise not in claim.depends:
                 raise RegistryError(f"claim {claim.id!r}: consequence_of={premise!r} must be one of its "
                                     f"depends {list(claim.depends)} (the erratum it is a correct step from)")
+            unknown = [d for d in getattr(claim, "premise_of", ()) if d not in self.claims]
+            if unknown:
+                raise RegistryError(f"claim {claim.id!r}: premise_of names unknown claims {unknown}")
             sorter.add(claim.id, *(d for d in claim.depends if d in self.claims))
         try:
             return list(sorter.static_order())

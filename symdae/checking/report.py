@@ -178,12 +178,14 @@ def table_row(v: Verdict, table: Table | None = None) -> str:
     return (table or Table(dict(MIN_WIDTHS))).row(v)
 
 
-STATUS_ORDER = ("proved", "numeric", "erratum", "failed")
+STATUS_ORDER = ("proved", "numeric", "erratum", "finding", "failed")
 
 
 def _status_count(status: str, count: int) -> str:
     if status == "erratum":
         return plural(count, "erratum", "errata")
+    if status == "finding":
+        return plural(count, "finding")
     return f"{count} {status}"
 
 
@@ -238,6 +240,8 @@ def summary(verdicts: Sequence[Verdict], registry: Registry | None = None) -> st
     statuses = [*STATUS_ORDER, *sorted(set(counts) - set(STATUS_ORDER))]
     parts = []
     for status in statuses:
+        if status == "finding" and not counts.get(status):
+            continue  # a paper without findings reads as before
         part = _status_count(status, counts.get(status, 0))
         if status == "erratum" and counts.get(status):
             part += " from " + plural(len(cause_groups(verdicts, registry)), "root cause")
@@ -303,6 +307,29 @@ def errata(verdicts: Sequence[Verdict], registry: Registry | None = None, unicod
     return "\n".join(lines)
 
 
+def findings(verdicts: Sequence[Verdict], registry: Registry | None = None, unicode: bool = True) -> str:
+    """The findings: premises the paper applies where they fail, with the results resting on them."""
+    found = [v for v in verdicts if v.status == "finding"]
+    if not found:
+        return ""
+    lines = [f"Findings: {plural(len(found), 'premise')} of the paper refuted where the paper applies it "
+             "(the results follow from it, so they stand or fall with it)"]
+    for v in found:
+        claim = _claim(registry, v.id)
+        cause = resolved_cause(v, registry)
+        printed, holds = _forms(v, claim, unicode)
+        lines += ["", f"  - {v.id} ({v.paper_ref}): {v.title}"]
+        if cause is not None:
+            lines.append(f"      cause {cause['id']}: {cause['sentence']}".rstrip(": "))
+        lines += _labelled("premise:", printed, 6)
+        lines += _labelled("holds:  ", holds, 6)
+        if v.counterexample:
+            lines.append(f"      refuted at: {point_text(v.counterexample, unicode)}")
+        if v.premise_of:
+            lines.append(f"      results resting on the premise: {', '.join(v.premise_of)}")
+    return "\n".join(lines)
+
+
 def _labelled(label: str, block: str, pad: int) -> list[str]:
     """``label block`` on one line for a one-line form, else the label over the indented 2-D form."""
     if "\n" not in block:
@@ -336,9 +363,10 @@ def record(v: Verdict, registry: Registry | None = None, unicode: bool = True) -
     data["scope"] = _scope_text(data.get("scope"))
     if data.get("cross_check_points") is None:
         data["cross_check_points"] = data.get("numeric_points", 0)
-    erratum = v.status == "erratum"
+    erratum = v.status in ("erratum", "finding")
     data["cause"] = resolved_cause(v, registry) if erratum else None
-    data["consequence_of"] = consequence_of(cause_source(v, registry)) if erratum else None
+    data["consequence_of"] = consequence_of(cause_source(v, registry)) if v.status == "erratum" else None
+    data.setdefault("premise_of", [])
     if v.printed_srepr or v.printed:
         printed, corrected = _forms(v, claim, unicode)
         data["printed_pretty"], data["corrected_pretty"] = printed, corrected

@@ -201,7 +201,11 @@ def figure3(levels: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0)) -> Rendered:
          "Optimal rates from the verified Hessian: α*_DAE = N/(2λ + 3ε), α*_WDAE = N/(2λ + Nγ); the printed "
          "ratio (8), (2λ + γ)/(2λ + 3ε), drops N (erratum eq8.ratio) and agrees only for N = 1, as here.",
          "The printed equivalence γ = λε/(λ + ε) holds for N = 1 (erratum suppE.kappa_equivalent: Nγ in "
-         "general); N = 1 here."],
+         "general); N = 1 here.",
+         "Supp. D's premise, the largest Hessian eigenvalue at w1 = w2 = 1, fails on the path a mode takes "
+         "from small weights (finding suppD.path_dae): there the DAE's largest eigenvalue is 2λ/τ whatever ε, "
+         "and at those path rates the two models take the same steps as well (s5.path_rates_same_steps, "
+         "ε ≤ λ/2)."],
     )
 
 

@@ -25,12 +25,19 @@ REGISTRY = load()
 POINTWISE = [c.id for c in REGISTRY.claims.values() if isinstance(c.relation, (Equality, Inequality))]
 
 
+def _limits(expr: object) -> object:
+    """Held limits taken by SymPy (the checker takes them numerically: the two lines of evidence differ)."""
+    expr = sp.sympify(expr)
+    return expr.replace(lambda e: isinstance(e, sp.Limit), lambda e: e.doit()) if expr.has(sp.Limit) else expr
+
+
 @functools.cache
 def compiled(claim_id: str) -> tuple[list[sp.Symbol], list[tuple[object, object]], object]:
     claim = REGISTRY.claims[claim_id]
     rel = claim.relation
     pairs = _entries(rel) if isinstance(rel, Equality) else [(rel.lhs, rel.rhs)]
-    pairs = [(evaluate_derivatives(resolve_where(a, claim.where)), evaluate_derivatives(resolve_where(b, claim.where)))
+    pairs = [(_limits(evaluate_derivatives(resolve_where(a, claim.where))),
+              _limits(evaluate_derivatives(resolve_where(b, claim.where))))
              for a, b in pairs]
     condition = resolve_where(claim.condition, claim.where) if claim.condition is not None else None
     symbols = set().union(*(sp.sympify(a).free_symbols | sp.sympify(b).free_symbols for a, b in pairs))

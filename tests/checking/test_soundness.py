@@ -171,3 +171,50 @@ def test_false_claims_never_exit_zero_through_the_cli(name: str, tmp_path: objec
                     f"CLAIMS = [{bodies[name]}]\n", encoding="utf-8")
     assert main(["verify", str(path), "--jobs", "1"]) == 1
     assert "failed" in capsys.readouterr().out
+
+
+WRONG_SCALINGS = {
+    "eps = N^2 s^2 / 2": ("s31.update_W1", {"tau": "N/alpha", "epsilon": "N**2*s**2/2"}),
+    "tau = 2/alpha": ("s31.update_W2", {"tau": "2/alpha", "epsilon": "N*s**2"}),
+    "kappa = gamma": ("s31.weight_decay", {"tau": "N/alpha", "kappa": "gamma"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_SCALINGS))
+def test_a_wrong_scaling_convention_fails(name: str) -> None:
+    """§3.1 is proved with N symbolic: the conventions τ = N/α, ε = N s², κ = Nγ are tested, so a wrong one
+    (right only at N = 2, or N = 1) fails where the right one is proved."""
+    import dataclasses
+
+    from symdae.checking import load
+    from symdae.symbols import alpha, s, tau
+
+    registry = load()
+    known = {**registry.claims, **registry.definitions}
+    claim_id, text = WRONG_SCALINGS[name]
+    right = registry.claims[claim_id]
+    names = {"tau": tau, "epsilon": eps, "kappa": kappa}
+    values = {"N": N, "alpha": alpha, "s": s, "gamma": gam}
+    where = {names[k]: sp.sympify(v, locals=values) for k, v in text.items()}
+    wrong = dataclasses.replace(right, id=f"fool.{claim_id}.scaling", where=where,
+                                strategy=(steps.doit, steps.subs(where, label=name), steps.expand))
+    assert check(right, known=known).status == "proved"
+    assert check(wrong, known=known).status == "failed"
+
+
+def test_held_values_and_limits_are_evaluated_in_mpmath() -> None:
+    """A held Subs at an integer point is computed at 40 digits (lambdify alone would use a Python int and so
+    float64: 1/3 off by 2e-17), and a held Limit is evaluated numerically, not by SymPy."""
+    from symdae.checking.numeric import AGREE_TOL
+
+    x = sp.Symbol("x", positive=True)
+    held = Claim("held.subs", "none", "1/x at x = 3, times λ", Equality(sp.Subs(lam / x, x, 3), lam / 3),
+                 strategy=(steps.doit,))
+    verdict = check(held)
+    assert verdict.status == "proved" and verdict.numeric_max_error <= AGREE_TOL
+    limit = Claim("held.limit", "none", "lim (2x − 1)/(x + 1) = 2, times λ",
+                  Equality(sp.Limit(lam * (2 * x - 1) / (x + 1), x, sp.oo), 2 * lam), strategy=(steps.doit,))
+    assert check(limit).status == "proved"
+    wrong = Claim("held.limit_wrong", "none", "lim (2x − 1)/(x + 1) = 2 + 1e-20", Equality(
+        sp.Limit((2 * x - 1) / (x + 1), x, sp.oo), 2 + sp.Rational(1, 10**20)))
+    assert check(wrong).status == "failed"
