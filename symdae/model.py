@@ -3,7 +3,7 @@
 One direction ``j`` of the data, with eigenvalue ``lam``, under aligned
 initialisation (``W1 = R D1 Vᵀ``, ``W2 = V D2 Rᵀ``, paper §3.2) evolves as an
 independent scalar mode with weights ``w1, w2`` and mapping ``w = w1 w2``.
-Its loss, in the units of ``DESIGN.md`` (``eps = N s²``, ``kappa = N γ``), is::
+Its loss, in the units of ``docs/conventions.md`` (``eps = N s²``, ``kappa = N γ``), is::
 
     ℓ(w1, w2) = lam/2 (1 − w1 w2)² + eps/2 (w1 w2)² + kappa/2 (w1² + w2²)
 

@@ -2,7 +2,7 @@
 
 The reference against which the scalar-mode theory is checked. NumPy, float64,
 for small ``D`` (the cost per epoch is a few ``D×D``/``D×H`` products).
-Conventions of ``DESIGN.md`` (paper §2, Eqs. 1 and 6): data ``X`` is ``N×D``,
+Conventions of ``docs/conventions.md`` (paper §2, Eqs. 1 and 6): data ``X`` is ``N×D``,
 ``Σ = XᵀX`` is a **sum**, ``W1`` is ``H×D``, ``W2`` is ``D×H``, and the loss is
 the noise-marginalised expected loss plus weight decay,
 
@@ -49,8 +49,11 @@ class ModeConstants:
 
 def mode_constants(alpha: float, n_samples: float, noise_variance: float = 0.0,
                    weight_decay: float = 0.0) -> ModeConstants:
-    """``τ = N/α``, ``ε = N s²``, ``κ = Nγ`` (``DESIGN.md``)."""
-    return ModeConstants(n_samples / alpha, n_samples * noise_variance, n_samples * weight_decay)
+    """``τ = N/α``, ``ε = N s²``, ``κ = Nγ`` (:func:`symdae.units.from_training`)."""
+    from symdae.units import from_training
+
+    mode = from_training(n_samples=n_samples, lr=alpha, noise_var=noise_variance, weight_decay=weight_decay)
+    return ModeConstants(float(mode["tau"]), float(mode["eps"]), float(mode["kappa"]))
 
 
 def eigenbasis(sigma: ArrayLike) -> tuple[NDArray[np.float64], Matrix]:

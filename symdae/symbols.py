@@ -1,6 +1,6 @@
 """The paper's symbols, with the assumptions SymPy may use.
 
-Conventions (Pretorius, Kroon & Kamper 2018, and ``DESIGN.md``):
+Conventions (Pretorius, Kroon & Kamper 2018, and ``docs/conventions.md``):
 
 * ``Σ = XᵀX`` is a *sum* over the N data rows, so eigenvalues ``lam`` grow with N;
 * ``tau = N/α`` (epochs per unit of the continuous time), ``eps = N s²`` (noise),

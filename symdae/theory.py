@@ -10,17 +10,18 @@ in continuous time (:func:`symdae.kernels.dae_trajectory`, or
 :func:`symdae.kernels.mode_trajectory` with weight decay) or in exact discrete
 time, one gradient step per epoch (:func:`symdae.kernels.gd_iterates`).
 
-Units (``DESIGN.md``): ``tau = N/α``, ``eps = N s²``, ``kappa = N γ``.
+Units (``docs/conventions.md``): ``tau = N/α``, ``eps = N s²``, ``kappa = N γ``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from symdae.kernels import dae_trajectory, gd_iterates, mode_trajectory
+from symdae.kernels import dae_trajectory, fixed_point, gd_iterates, mode_trajectory
 
 FloatArray = NDArray[np.float64]
 
@@ -90,6 +91,88 @@ def predict(
         continuous = mode_trajectory(t, rows[0], eps, kappa, tau, rows[1], rows[2])
     a, b = gd_iterates(t, rows[0], eps, kappa, tau, rows[1], rows[2])
     return Prediction(t, np.asarray(continuous).T.copy(), (np.asarray(a) * np.asarray(b)).T.copy())
+
+
+def predictor(
+    eigenvalues: ArrayLike,
+    *,
+    tau: float,
+    eps: float = 0.0,
+    kappa: float = 0.0,
+    w1_0: ArrayLike,
+    w2_0: ArrayLike,
+    discrete: bool = False,
+) -> Callable[[ArrayLike], FloatArray]:
+    """From a spectrum and a setting in mode units to the mapping of every direction as a function of time.
+
+    In the style of ``neural_tangents.predict``: the returned ``f(t)`` takes
+    epochs of any shape and returns ``w_j(t) = w1 w2`` of each direction, an
+    array of shape ``t.shape + (K,)``. Continuous time (gradient flow) by
+    default: exact closed form without weight decay
+    (:func:`~symdae.kernels.dae_trajectory`), the mode ODE with it
+    (:func:`~symdae.kernels.mode_trajectory`); ``t = inf`` gives the limit
+    exactly (the fixed point :func:`~symdae.kernels.fixed_point`; 0 from a start
+    on ``w1 = −w2``, which is the stable manifold of the origin; the start itself
+    where ``λ = ε = κ = 0``, where nothing moves). ``discrete=True``: exact
+    gradient descent, one step of ``1/τ`` per epoch (:func:`~symdae.kernels.gd_iterates`;
+    whole, finite epochs).
+
+    Args:
+        eigenvalues: the ``K`` eigenvalues λ_j of ``Σ = XᵀX`` (a sum over the samples), ``>= 0``.
+        tau, eps, kappa: mode units ``N/α``, ``N s²``, ``Nγ`` (:func:`symdae.units.from_training`).
+        w1_0, w2_0: initial effective weights, one value for all directions or ``K`` of them
+            (:func:`effective_weights` turns a network's initial state into them).
+        discrete: gradient descent instead of gradient flow.
+
+    Example:
+        >>> import numpy as np
+        >>> from symdae.theory import predictor
+        >>> from symdae.units import from_training
+        >>> mode = from_training(n_samples=100, lr=0.5, noise_var=0.01)
+        >>> f = predictor([4.0, 1.0, 0.0], **mode, w1_0=0.01, w2_0=0.01)
+        >>> f(np.inf)  # λ/(λ + ε): the fixed points, exactly
+        array([0.8, 0.5, 0. ])
+        >>> f([0.0, 50.0]).shape
+        (2, 3)
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    if lam.ndim != 1:
+        raise ValueError(f"eigenvalues must be a 1-D array (one per direction), got shape {lam.shape}")
+    starts = []
+    for name, value in (("w1_0", w1_0), ("w2_0", w2_0)):
+        start = np.broadcast_to(np.asarray(value, dtype=np.float64), lam.shape) if np.ndim(value) == 0 else \
+            np.asarray(value, dtype=np.float64)
+        if start.shape != lam.shape:
+            raise ValueError(f"{name} must be one value or one per eigenvalue ({lam.size}), got shape {start.shape}")
+        starts.append(start)
+    w1, w2 = starts
+
+    def limit() -> FloatArray:
+        flat = (lam == 0) & (eps == 0) & (kappa == 0)
+        safe = np.where(flat, 1.0, lam)
+        moving = np.asarray(fixed_point(safe, eps, kappa), dtype=np.float64)
+        values = np.where(w1 + w2 == 0, 0.0, moving)
+        return np.where(flat, w1 * w2, values)
+
+    def f(t: ArrayLike) -> FloatArray:
+        times = np.asarray(t, dtype=np.float64)
+        if discrete and not np.all((times == np.round(times)) & np.isfinite(times)):
+            raise ValueError("t: the discrete theory takes whole, finite epochs (one gradient step per epoch)")
+        if np.any(np.isnan(times)) or np.any(times < 0):
+            raise ValueError("t must be >= 0 epochs (inf for the limit)")
+        finite = np.isfinite(times)
+        grid = np.where(finite, times, 0.0)[..., None]
+        if discrete:
+            a, b = gd_iterates(grid, lam, eps, kappa, tau, w1, w2)
+            return np.asarray(a) * np.asarray(b)
+        if kappa == 0:
+            values = np.asarray(dae_trajectory(grid, lam, eps, tau, w1, w2), dtype=np.float64)
+        else:
+            values = np.asarray(mode_trajectory(grid, lam, eps, kappa, tau, w1, w2), dtype=np.float64)
+        return np.where(finite[..., None], values, limit())
+
+    f(0.0)  # a bad setting fails here, naming its argument, not at the first prediction
+    return f
 
 
 def max_abs_error(measured: ArrayLike, theory: ArrayLike) -> FloatArray:

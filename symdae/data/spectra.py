@@ -1,6 +1,6 @@
 """The data spectrum: Σ = XᵀX and its eigendecomposition, cached on disk.
 
-Conventions (``DESIGN.md``): Σ = Σ_i x_i x_iᵀ = XᵀX is a **sum** over the N
+Conventions (``docs/conventions.md``): Σ = Σ_i x_i x_iᵀ = XᵀX is a **sum** over the N
 rows, not a mean, so its eigenvalues λ_j grow with N; Σ = VΛVᵀ with λ sorted
 descending and the eigenvectors as the columns of V. Each eigenvector's sign
 is fixed so that its largest-magnitude component is positive (the first such

@@ -1,7 +1,7 @@
 """Real training with torch, CPU or CUDA: linear and nonlinear autoencoders (needs ``torch``).
 
 Linear autoencoders (:func:`train_linear`): AE, WDAE and DAE trained by
-full-batch gradient descent with the paper's conventions (``DESIGN.md``:
+full-batch gradient descent with the paper's conventions (``docs/conventions.md``:
 ``Σ = XᵀX`` a sum, ``L = 1/(2N) Σ_i ||x_i − W2W1x̃_i||² + (γ/2)(…)``,
 ``τ = N/α``), in the data space, in covariance space or in Σ's eigenbasis --
 the last two never touch the N rows -- recording the per-direction mapping

@@ -15,7 +15,7 @@ _NEGATIVE_TOL = 1e-8
 
 @dataclass(frozen=True, eq=False)
 class TrainingData:
-    """A data set as the trainers see it (conventions of ``DESIGN.md``).
+    """A data set as the trainers see it (conventions of ``docs/conventions.md``).
 
     Attributes:
         eigenvalues: ``(D,)`` eigenvalues ``λ_j`` of ``Σ = XᵀX`` -- a *sum* over

@@ -15,7 +15,7 @@ Space = Literal["auto", "eigen", "covariance", "data"]
 class LinearConfig:
     """A full-batch gradient-descent run of the linear autoencoder ``x ↦ W2 W1 x``.
 
-    Loss (``DESIGN.md``; paper Eq. 1 for the marginalised noise term)::
+    Loss (``docs/conventions.md``; paper Eq. 1 for the marginalised noise term)::
 
         L = 1/(2N) Σ_i ||x_i − W2W1x_i||² + (s²/2)||W2W1||²_F + (γ/2)(||W1||²_F + ||W2||²_F)
 

@@ -1,6 +1,6 @@
 """One epoch's gradient of the linear autoencoder loss, in three mathematically identical spaces.
 
-Loss (``DESIGN.md``, paper Eq. 1), ``M = W2W1``, ``C = Σ/N + s²I``::
+Loss (``docs/conventions.md``, paper Eq. 1), ``M = W2W1``, ``C = Σ/N + s²I``::
 
     L = 1/(2N) Σ_i ||x_i − M x_i||² + (s²/2)||M||²_F + (γ/2)(||W1||²_F + ||W2||²_F)
     ∂L/∂W1 = W2ᵀW2 W1 C − W2ᵀ Σ/N + γ W1
