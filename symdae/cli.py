@@ -360,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_data_commands(commands)
     _add_experiment_commands(commands)
+    _add_sweep_command(commands)
 
     figures = commands.add_parser(
         "figures",
@@ -383,6 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--quiet", action="store_true", help="no progress bars")
     figures.set_defaults(handler=_figures)
     return parser
+
+
+def _add_sweep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from symdae.sweep._cli import add_sweep_command  # Dask, pandas and torch load only when a sweep runs
+
+    add_sweep_command(commands)
 
 
 def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

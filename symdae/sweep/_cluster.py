@@ -1,0 +1,91 @@
+"""Where a sweep runs: an embedded Dask ``LocalCluster`` sized to the machine, or an existing cluster.
+
+The embedded cluster binds 127.0.0.1 only and runs one process per core,
+one thread each, with BLAS, OpenMP and Numba capped at one thread through
+the workers' environment (and torch's and Numba's thread counts set again
+in every task), so ``W`` workers use ``W`` cores and no more. Runs on a CUDA
+device ask for the worker resource ``GPU = 1``: an embedded cluster for
+such runs has one worker holding one GPU; on a cluster of your own, start
+one worker per GPU with ``--resources GPU=1`` (see ``docs/sweeps.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from symdae.sweep._task import thread_environment
+
+
+class ClusterError(RuntimeError):
+    """The cluster named by ``--scheduler`` / ``--scheduler-file`` cannot be reached."""
+
+
+def machine_cores() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def embedded_cluster(*, workers: int | None = None, gpus: int = 0, dashboard: bool = True) -> Any:
+    """A ``LocalCluster`` on 127.0.0.1: ``workers`` processes (default: the cores) of one thread each, or,
+    with ``gpus``, that many workers each holding the resource ``GPU = 1``."""
+    import dask
+    from distributed import LocalCluster
+
+    count = workers if workers is not None else machine_cores()
+    options: dict[str, Any] = {}
+    if gpus:
+        count = gpus if workers is None else min(workers, gpus)
+        options["resources"] = {"GPU": 1}
+    with dask.config.set({"distributed.worker.daemon": False, "distributed.logging.distributed": "error",
+                          "distributed.admin.system-monitor.gil.enabled": False}):
+        return LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address="127.0.0.1:0" if dashboard else None, env=thread_environment(1),
+                            silence_logs=40, **options)
+
+
+@contextmanager
+def connect(*, scheduler: str | None = None, scheduler_file: str | None = None, workers: int | None = None,
+            gpus: int = 0, dashboard: bool = True, client: Any = None) -> Iterator[Any]:
+    """Yield a ``distributed.Client``: ``client`` as given, one to ``scheduler`` or ``scheduler_file``, or one to
+    a new embedded cluster (closed on leaving, however the block ends)."""
+    if client is not None:
+        yield client
+        return
+    from distributed import Client
+
+    if scheduler is not None or scheduler_file is not None:
+        where = scheduler or scheduler_file
+        try:
+            made = Client(address=scheduler, scheduler_file=scheduler_file, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as err:
+            raise ClusterError(f"cannot reach the Dask scheduler at {where}: {err}") from None
+        try:
+            yield made
+        finally:
+            made.close()
+        return
+    cluster = embedded_cluster(workers=workers, gpus=gpus, dashboard=dashboard)
+    try:
+        with Client(cluster) as made:
+            yield made
+    finally:
+        cluster.close()
+
+
+def dashboard_link(client: Any) -> str | None:
+    """The Dask dashboard's address, or ``None`` when it is off (no ``bokeh``, or disabled)."""
+    try:
+        link = client.dashboard_link
+    except Exception:  # no dashboard
+        return None
+    if not link:
+        return None
+    if "cluster" in dir(client) and client.cluster is not None and not getattr(client.cluster, "dashboard_link", ""):
+        return None
+    return str(link)

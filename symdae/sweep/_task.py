@@ -1,0 +1,116 @@
+"""What a worker does: prepare a dataset's spectrum once, and run one experiment into its folder.
+
+These functions run on Dask workers (or in the sweep's own process with
+``--serial``); they import nothing from Dask. :func:`execute_run` never raises
+for a failing run: the error and its traceback go to ``error.json`` in the
+run's folder and the status says ``failed``, so one bad run does not stop a
+sweep. Every run resumes from its ``checkpoint.pt`` when there is one, so a
+run whose worker was lost continues on another worker.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from symdae._io import json_text, write_atomic
+from symdae.experiments import Experiment
+from symdae.sweep._plan import CONFIG_JSON, ERROR_JSON, Run, configuration, run_state
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS")
+
+
+def thread_environment(threads: int = 1) -> dict[str, str]:
+    """Environment variables that cap BLAS, OpenMP and Numba at ``threads`` threads in a new process."""
+    return {name: str(threads) for name in THREAD_VARIABLES}
+
+
+def pin_threads(threads: int = 1) -> None:
+    """Cap torch's and Numba's threads in this process (Numba's per calling thread) at ``threads``."""
+    try:
+        import torch
+    except ImportError:
+        pass
+    else:
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+    import numba
+
+    if getattr(numba.config, "NUMBA_NUM_THREADS", 1) >= threads:
+        numba.set_num_threads(threads)
+
+
+def prepare(dataset: str, samples: int, data_root: str | None) -> dict[str, Any]:
+    """Compute (or read, verified) the spectrum of the first ``samples`` images of ``dataset`` into the cache,
+    so that the runs using it read it instead of recomputing it."""
+    from symdae.data import load, spectrum
+
+    start = time.perf_counter()
+    data = load(dataset, n=samples, data_root=data_root)
+    found = spectrum(data)
+    return {"dataset": dataset, "samples": samples, "checksum": found.checksum, "from_cache": found.from_cache,
+            "cache": None if found.path is None else str(found.path), "seconds": time.perf_counter() - start}
+
+
+def write_config(run: Run, folder: Path) -> None:
+    """``folder/config.json``: the run's key, configuration and axes values (rewritten only if different)."""
+    text = json_text({"key": run.key, "label": run.label, "axes": run.axes,
+                      "experiment": configuration(run.experiment)})
+    path = folder / CONFIG_JSON
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    write_atomic(path, text)
+
+
+def record_error(folder: Path, err: BaseException | str, trace: str | None = None) -> str:
+    """Write ``folder/error.json`` (type, message, traceback, host, process); return ``Type: message``."""
+    kind = type(err).__name__ if isinstance(err, BaseException) else "Error"
+    message = " ".join(str(err).split()) or kind
+    write_atomic(folder / ERROR_JSON, json_text({
+        "type": kind, "message": message, "traceback": trace or "", "host": socket.gethostname(),
+        "pid": os.getpid(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
+    return f"{kind}: {message}"
+
+
+def execute_run(run: Run, out: str, *, checkpoint_every: int = 500, threads: int = 1,
+                prepared: Any = None) -> dict[str, Any]:
+    """Run ``run`` into ``out/runs/<key>`` unless a verified result is there; return its status.
+
+    The status is a dict: ``key``, ``status`` (``done``, ``skipped`` or
+    ``failed``), ``seconds`` and, for a failure, ``error``. ``prepared`` is
+    the output of :func:`prepare` for the run's data (passed by the sweep so
+    that the run waits for it); it is not used otherwise.
+    """
+    from symdae.experiments import run as run_experiment
+
+    del prepared
+    start = time.perf_counter()
+    folder = run.folder(Path(out))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_config(run, folder)
+    if run_state(run, Path(out)) == "done":  # a retried task whose first attempt had finished
+        return {"key": run.key, "status": "skipped", "seconds": time.perf_counter() - start}
+    pin_threads(threads)
+    notes: list[str] = []
+    try:
+        record = run_experiment(run.experiment, folder, resume=True, checkpoint_every=checkpoint_every,
+                                note=notes.append)
+    except Exception as err:  # a failing run is recorded, never fatal to the sweep
+        error = record_error(folder, err, traceback.format_exc())
+        return {"key": run.key, "status": "failed", "error": error, "seconds": time.perf_counter() - start}
+    (folder / ERROR_JSON).unlink(missing_ok=True)
+    return {"key": run.key, "status": "done", "seconds": time.perf_counter() - start,
+            "wall_time_s": record.get("wall_time_s"), "device": record.get("device"), "notes": notes}
+
+
+def run_data(exp: Experiment) -> tuple[str, int, str | None]:
+    """What :func:`prepare` needs for ``exp``: dataset, samples, data root."""
+    return exp.dataset, exp.samples, exp.data_root

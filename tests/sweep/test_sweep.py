@@ -1,0 +1,96 @@
+"""Sweeps of tiny real MNIST runs: a Dask cluster gives the serial bits, reruns skip, faults are survived."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from symdae.sweep import COLUMNS, parse_spec, plan, run_state, run_sweep
+from tests.sweep.helpers import InterruptAfter, KillWorkerOnce, tiny_spec
+
+pytestmark = pytest.mark.data
+pd = pytest.importorskip("pandas", reason="needs the sweep extra: pip install 'symdae[sweep]'")
+pytest.importorskip("pyarrow", reason="needs the sweep extra: pip install 'symdae[sweep]'")
+pytest.importorskip("torch", reason="training needs torch")
+
+ARRAYS = ("epochs", "measured", "theory", "theory_discrete", "eigenvalues", "directions")
+
+
+def _runs(data_root: Path, tmp_path: Path, axes: str | None = None, extra: str = "lr = 0.005") -> list[Any]:
+    text = tiny_spec(data_root, extra=extra) if axes is None else tiny_spec(data_root, axes, extra)
+    return plan(parse_spec(text, path=tmp_path / "spec.toml"))
+
+
+def _arrays(folder: Path) -> dict[str, np.ndarray]:
+    with np.load(folder / "result.npz", allow_pickle=False) as archive:
+        return {name: archive[name] for name in ARRAYS}
+
+
+def test_cluster_gives_the_serial_bits_and_a_rerun_skips_every_run(data_root: Path, tmp_path: Path,
+                                                                    dask_client: Any) -> None:
+    runs = _runs(data_root, tmp_path)
+    assert len(runs) == 6
+    serial = run_sweep(runs, tmp_path / "serial", serial=True)
+    spread = run_sweep(runs, tmp_path / "dask", client=dask_client)
+    assert sorted(serial.done) == sorted(spread.done) == sorted(r.key for r in runs)
+    assert not serial.failed and not spread.failed
+    for run in runs:
+        one, other = _arrays(run.folder(tmp_path / "serial")), _arrays(run.folder(tmp_path / "dask"))
+        for name in ARRAYS:
+            assert one[name].tobytes() == other[name].tobytes(), (run.key, name)
+    again = run_sweep(runs, tmp_path / "dask", client=dask_client)
+    assert again.done == [] and sorted(again.skipped) == sorted(r.key for r in runs) and not again.failed
+    frame = pd.read_parquet(tmp_path / "dask" / "results.parquet")
+    assert list(frame.columns) == list(COLUMNS)
+    assert len(frame) == 6 * 8 and set(frame["run"]) == {r.key for r in runs}
+    assert frame.groupby("run")["direction"].apply(list).map(lambda d: d == list(range(1, 9))).all()
+    assert (frame["data_nature"] == "exact").all() and (frame["device_used"] == "cpu").all()
+    assert frame["final_measured"].notna().all() and frame["max_error_discrete"].notna().all()
+    assert pd.read_csv(tmp_path / "dask" / "results.csv").shape == frame.shape
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(data_root: Path, tmp_path: Path, dask_client: Any) -> None:
+    runs = _runs(data_root, tmp_path, "lr = [0.002, 500.0, 0.004]", extra="noise_var = 0.5")
+    outcome = run_sweep(runs, tmp_path / "out", client=dask_client)
+    bad = runs[1].key
+    assert list(outcome.failed) == [bad] and "Diverged" in outcome.failed[bad]
+    assert sorted(outcome.done) == sorted([runs[0].key, runs[2].key])
+    error = (runs[1].folder(tmp_path / "out") / "error.json").read_text()
+    assert "Traceback" in error and "--lr" in error
+    assert run_state(runs[1], tmp_path / "out") == "failed"
+    assert set(pd.read_parquet(tmp_path / "out" / "results.parquet")["run"]) == set(outcome.done)
+
+
+def test_a_worker_killed_mid_sweep_loses_no_run(data_root: Path, tmp_path: Path, dask_client: Any) -> None:
+    runs = _runs(data_root, tmp_path, "noise_var = [0.2, 0.4]")
+    marker = tmp_path / "killed-once"
+    outcome = run_sweep(runs, tmp_path / "out", client=dask_client, task=KillWorkerOnce(marker))
+    assert marker.exists()  # a worker did die
+    assert sorted(outcome.done) == sorted(r.key for r in runs) and not outcome.failed
+    assert all(run_state(r, tmp_path / "out") == "done" for r in runs)
+
+
+def test_a_corrupted_run_folder_is_recomputed(data_root: Path, tmp_path: Path) -> None:
+    runs = _runs(data_root, tmp_path, "noise_var = [0.3, 0.7]")
+    run_sweep(runs, tmp_path / "out", serial=True, table=False)
+    damaged = runs[0].folder(tmp_path / "out") / "result.npz"
+    content = bytearray(damaged.read_bytes())
+    content[len(content) // 2] ^= 0xFF  # one flipped byte: still a file, not the recorded one
+    damaged.write_bytes(bytes(content))
+    assert run_state(runs[0], tmp_path / "out") == "damaged"
+    outcome = run_sweep(runs, tmp_path / "out", serial=True, table=False)
+    assert outcome.done == [runs[0].key] and outcome.skipped == [runs[1].key]
+    assert run_state(runs[0], tmp_path / "out") == "done"
+
+
+def test_ctrl_c_stops_and_a_rerun_continues(data_root: Path, tmp_path: Path) -> None:
+    runs = _runs(data_root, tmp_path, "noise_var = [0.15, 0.35, 0.55]")
+    stopped = run_sweep(runs, tmp_path / "out", serial=True, task=InterruptAfter(2))
+    assert stopped.interrupted and stopped.done == [runs[0].key]
+    assert len(pd.read_parquet(tmp_path / "out" / "results.parquet")) == 8  # the finished run's rows
+    again = run_sweep(runs, tmp_path / "out", serial=True)
+    assert not again.interrupted and again.skipped == [runs[0].key]
+    assert sorted(again.done) == sorted(r.key for r in runs[1:])
