@@ -24,8 +24,8 @@ from symdae.kernels import (
     optimal_learning_rate,
     time_to_fraction,
 )
+from symdae.strategies import rates, taus, weight_pairs
 from tests.kernels.reference import exact_time, exact_w
-from tests.strategies import any_rates, any_taus, any_weight_pairs
 
 modes = st.tuples(
     st.floats(1e-2, 1e2),  # lam
@@ -138,7 +138,8 @@ _FRACTIONS = st.one_of(st.sampled_from([0.0, 0.5, 0.9]), st.floats(0.0, 1.0),
                        st.floats(-12.0, -1.0).map(lambda e: 1.0 - 10.0**e))
 
 
-@given(fraction=_FRACTIONS, lam=any_rates, eps=any_rates, tau=any_taus, pair=any_weight_pairs())
+@given(fraction=_FRACTIONS, lam=rates(whole_range=True), eps=rates(whole_range=True), tau=taus(whole_range=True),
+       pair=weight_pairs(whole_range=True))
 @example(fraction=0.5, lam=1.0, eps=0.5, tau=10.0, pair=(1e-170, 2e-170))  # issue #12: was inf (true ≈ 3908)
 @example(fraction=0.5, lam=1.53e-298, eps=1.28e79, tau=5.07e37, pair=(6.69e-94, -4.16e-300))  # π_f − π cancelled
 @example(fraction=0.0, lam=1.8e-3, eps=6.05, tau=1.73, pair=(-3.73e-8, 4.24))  # crossing from w0 ≈ 0

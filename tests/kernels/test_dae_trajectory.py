@@ -19,8 +19,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from symdae.kernels import NotRealError, dae_trajectory
+from symdae.strategies import modes, signed, times, weight_pairs
 from tests.kernels.reference import exact_w, ode_w
-from tests.strategies import any_modes, epss, lams, taus, times, weight_pairs
+from tests.strategies import any_modes
 
 REL = 1e-13
 CROSSING = 1e-14
@@ -38,12 +39,13 @@ def contract(w: float, t: float, lam: float, eps: float, tau: float, w1: float, 
     assert error <= bound, ((t, lam, eps, tau, w1, w2), w, float(ref), float(error / bound))
 
 
-@given(t=times, lam=lams, eps=epss, tau=taus, pair=weight_pairs())
+@given(t=times(), mode=modes(), pair=weight_pairs())
 @settings(max_examples=200)
-def test_meets_the_contract_on_the_working_domain(t: float, lam: float, eps: float, tau: float,
+def test_meets_the_contract_on_the_working_domain(t: float, mode: dict[str, float],
                                                   pair: tuple[float, float]) -> None:
+    lam, eps, tau = mode["lam"], mode["eps"], mode["tau"]
     w1, w2 = pair
-    w = float(dae_trajectory(t, lam, eps, tau, w1, w2))
+    w = float(dae_trajectory(t, **mode, w1_0=w1, w2_0=w2))
     contract(w, t, lam, eps, tau, w1, w2)
 
 
@@ -73,7 +75,7 @@ def test_meets_the_contract_over_the_whole_float64_domain(mode: tuple[float, ...
 
 @given(
     s=st.floats(0.0, 6.0), lam=st.floats(0.05, 5.0), eps=st.floats(0.0, 5.0), tau=st.floats(0.1, 10.0),
-    w1=st.floats(-1.5, 1.5).filter(lambda v: abs(v) > 1e-3), w2=st.floats(-1.5, 1.5),
+    w1=signed(st.floats(1e-3, 1.5, exclude_min=True)), w2=st.floats(-1.5, 1.5),
 )
 @settings(max_examples=8, deadline=None)
 def test_matches_mpmath_integration_of_the_ode(s: float, lam: float, eps: float, tau: float,
@@ -113,21 +115,21 @@ def test_answers_every_input_of_the_representable_box() -> None:
     assert np.isfinite(w).all()
 
 
-@given(lam=lams, eps=epss, tau=taus, pair=weight_pairs())
-def test_starts_at_the_initial_mapping(lam: float, eps: float, tau: float, pair: tuple[float, float]) -> None:
+@given(mode=modes(), pair=weight_pairs())
+def test_starts_at_the_initial_mapping(mode: dict[str, float], pair: tuple[float, float]) -> None:
     w1, w2 = pair
-    w = float(dae_trajectory(0.0, lam, eps, tau, w1, w2))
+    w = float(dae_trajectory(0.0, **mode, w1_0=w1, w2_0=w2))
     assert abs(w - w1 * w2) <= 1e-14 * abs(w1 * w2) + 1e-300 * NORMAL  # relative, even for tiny products
 
 
-@given(t=times, lam=lams, eps=epss, tau=taus, pair=weight_pairs())
+@given(t=times(), mode=modes(), pair=weight_pairs())
 def test_symmetric_in_the_two_weights_and_under_joint_sign_flip(
-    t: float, lam: float, eps: float, tau: float, pair: tuple[float, float]
+    t: float, mode: dict[str, float], pair: tuple[float, float]
 ) -> None:
     w1, w2 = pair
-    w = dae_trajectory(t, lam, eps, tau, w1, w2)
-    assert dae_trajectory(t, lam, eps, tau, w2, w1) == w
-    assert dae_trajectory(t, lam, eps, tau, -w1, -w2) == w
+    w = dae_trajectory(t, **mode, w1_0=w1, w2_0=w2)
+    assert dae_trajectory(t, **mode, w1_0=w2, w2_0=w1) == w
+    assert dae_trajectory(t, **mode, w1_0=-w1, w2_0=-w2) == w
 
 
 @given(lam=st.floats(1e-3, 1e3), eps=st.floats(0.0, 1e3), pair=weight_pairs())

@@ -37,8 +37,9 @@ from symdae.kernels._ode import (
     gd_iterates,
     mode_trajectory,
 )
+from symdae.strategies import rates, taus, weight_pairs, weights
 from tests.kernels.reference_ode import bessel_w, gd_naive, gd_reference, mode_reference, ode_w, time_sensitivity
-from tests.strategies import moderate, positive_kappas, reference_modes, taus, weight_pairs, weights
+from tests.strategies import moderate, reference_modes
 
 
 def assert_mode_close(w: float, args: tuple[float, ...], ref: mpmath.mpf | None = None) -> None:
@@ -206,7 +207,7 @@ def test_the_three_references_agree(mode: tuple[float, ...]) -> None:
     assert_mode_close(float(mode_trajectory(*mode)), mode, ref)
 
 
-@given(lam=moderate, eps=st.one_of(st.just(0.0), moderate), kappa=moderate, tau=taus, w=weights,
+@given(lam=moderate, eps=st.one_of(st.just(0.0), moderate), kappa=moderate, tau=taus(), w=weights(),
        anti=st.booleans(), u=st.floats(0.0, 50.0))
 @settings(max_examples=30)
 def test_balanced_closed_forms_match_the_integrator(lam: float, eps: float, kappa: float, tau: float,
@@ -249,7 +250,8 @@ def test_finite_on_the_edges_of_the_old_domain(kappa: float) -> None:
     np.testing.assert_array_equal(w[start], w1[start] * w2[start])
 
 
-@given(lam=moderate, eps=st.one_of(st.just(0.0), moderate), kappa=positive_kappas, tau=taus, pair=weight_pairs())
+@given(lam=moderate, eps=st.one_of(st.just(0.0), moderate), kappa=rates(zero=False), tau=taus(),
+       pair=weight_pairs())
 @settings(max_examples=30)
 def test_settles_at_the_fixed_point(lam: float, eps: float, kappa: float, tau: float,
                                     pair: tuple[float, float]) -> None:
@@ -264,7 +266,7 @@ def test_settles_at_the_fixed_point(lam: float, eps: float, kappa: float, tau: f
     assert abs(w - target) <= 1e-12 * max(target, 1e-300) + 1e-300, (w, target)
 
 
-@given(data=st.data(), lam=moderate, eps=st.one_of(st.just(0.0), moderate), kappa=positive_kappas,
+@given(data=st.data(), lam=moderate, eps=st.one_of(st.just(0.0), moderate), kappa=rates(zero=False),
        tau=st.floats(0.1, 100.0), pair=weight_pairs())
 @settings(max_examples=25)
 def test_a_time_does_not_depend_on_the_other_requested_times(data: st.DataObject, lam: float, eps: float,

@@ -22,7 +22,9 @@ import pytest
 from hypothesis import assume, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
 
+from symdae import strategies as public
 from symdae.kernels._ode import gd_iterates, mode_trajectory
+from symdae.strategies import log_uniform
 from tests.kernels import reference_ode
 from tests.kernels.reference_ode import gd_reference, mode_reference
 from tests.kernels.test_ode import assert_gd_close, assert_mode_close
@@ -31,33 +33,13 @@ LARGEST = sys.float_info.max
 REFERENCE_STEPS = 150
 
 
-def log_uniform(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(math.log(low), math.log(high)).map(lambda x: min(math.exp(x), LARGEST))
-
-
-rates = st.one_of(st.just(0.0), log_uniform(1e-300, 1e300))
+rates = public.rates(low=1e-300, high=1e300)
 kappas = log_uniform(1e-300, 1e300)
-taus = log_uniform(1e-300, 1e300)
-times = st.one_of(st.just(0.0), log_uniform(1e-300, 1e300))
-magnitudes = log_uniform(5e-324, LARGEST)
-signs = st.sampled_from([1.0, -1.0])
-
-
-@st.composite
-def weight_pairs(draw: st.DrawFn) -> tuple[float, float]:
-    """Independent, balanced (w1 = ±w2), nearly balanced, or very unbalanced (|w1 w2| ≪ w1² + w2²)."""
-    w1 = draw(magnitudes) * draw(signs)
-    kind = draw(st.sampled_from(["independent", "balanced", "anti", "near", "unbalanced"]))
-    if kind == "independent":
-        return w1, draw(magnitudes) * draw(signs)
-    if kind in ("balanced", "anti"):
-        return w1, w1 if kind == "balanced" else -w1
-    if kind == "near":
-        w2 = w1 * (1 + draw(signs) * draw(log_uniform(1e-16, 1e-1)))
-    else:
-        w2 = w1 * draw(signs) * draw(log_uniform(1e-300, 1e-10))
-    assume(w2 != 0 and abs(w2) <= LARGEST)
-    return w1, w2
+taus = public.taus(low=1e-300, high=1e300)
+times = public.times(low=1e-300, high=1e300)
+# independent (unbalanced), balanced (w1 = ±w2) and nearly balanced pairs, constructed (none rejected)
+weight_pairs = public.weight_pairs(["unbalanced", "balanced", "anti-balanced", "nearly balanced"],
+                                   low=5e-324, high=LARGEST, zero=False)
 
 
 def check_mode(args: tuple[float, ...], reference_steps: int | None) -> None:
@@ -102,7 +84,7 @@ CORNERS = [
 ]
 
 
-@given(t=times, lam=rates, eps=rates, kappa=kappas, tau=taus, pair=weight_pairs())
+@given(t=times, lam=rates, eps=rates, kappa=kappas, tau=taus, pair=weight_pairs)
 @settings(max_examples=12, deadline=None)
 def test_mode_trajectory_over_the_whole_range(t: float, lam: float, eps: float, kappa: float, tau: float,
                                               pair: tuple[float, float]) -> None:
@@ -115,7 +97,7 @@ def test_mode_trajectory_corners(args: tuple[float, ...]) -> None:
 
 
 @pytest.mark.slow
-@given(t=times, lam=rates, eps=rates, kappa=kappas, tau=taus, pair=weight_pairs())
+@given(t=times, lam=rates, eps=rates, kappa=kappas, tau=taus, pair=weight_pairs)
 @settings(max_examples=200, deadline=None)
 def test_mode_trajectory_over_the_whole_range_thoroughly(t: float, lam: float, eps: float, kappa: float,
                                                          tau: float, pair: tuple[float, float]) -> None:
@@ -131,7 +113,7 @@ def curvature_bound(lam: float, eps: float, kappa: float, w1: float, w2: float) 
     return 3 * k * reach + mpmath.mpf(lam) + mpmath.mpf(kappa)
 
 
-@given(steps=st.integers(0, 40), lam=rates, eps=rates, kappa=rates, pair=weight_pairs(),
+@given(steps=st.integers(0, 40), lam=rates, eps=rates, kappa=rates, pair=weight_pairs,
        factor=log_uniform(1.0, 1e6), stable=st.booleans(), any_tau=taus)
 @example(steps=30, lam=1.0, eps=0.5, kappa=0.1, pair=(1e-300, 1e300), factor=1.0, stable=False, any_tau=1e-3)
 @example(steps=40, lam=0.0, eps=3.0, kappa=0.0, pair=(1.0, 1e-300), factor=1.0, stable=False, any_tau=1.0)
