@@ -386,10 +386,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_sweep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from symdae.sweep._cli import add_sweep_command  # Dask, pandas and torch load only when a sweep runs
+def _sweep(args: argparse.Namespace) -> int:
+    try:
+        from symdae.sweep._cli import sweep_command  # Dask, pandas and torch load only when a sweep runs
+    except ImportError as err:
+        _error("sweep", f"{err} (sweeps need the sweep extra: pip install 'symdae[sweep]')")
+        return FAILURE
+    return sweep_command(args)
 
-    add_sweep_command(commands)
+
+def _add_sweep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a grid of experiments from a TOML spec on Dask (needs the sweep extra)",
+        description="Cross the axes of the TOML specification SPEC over its base experiment and run every "
+        "run not already done on an embedded Dask cluster (one worker per core) or an existing one; writes "
+        "OUT/runs/<hash>/, OUT/results.parquet, OUT/results.csv and the plots under OUT/plots. "
+        "'symdae sweep report OUT' prints the summary and redraws the plots of a finished sweep.",
+        epilog="Exit status 0: every run finished; 1: some run failed (see OUT/runs/<hash>/error.json) or the "
+        "sweep could not run; 2: a bad option or specification; 130: Ctrl-C (the same command continues).",
+    )
+    sweep.add_argument("spec", metavar="SPEC", help="the sweep specification (TOML), or 'report'")
+    sweep.add_argument("folder", metavar="OUT", nargs="?", type=existing_dir,
+                       help="with 'report': the sweep's output folder")
+    sweep.add_argument("--out", metavar="DIR", type=output_dir, help="output folder (required to run)")
+    sweep.add_argument("--dry-run", action="store_true",
+                       help="list the runs (and, with --out, whether each is done) without running any")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="use the Dask cluster at ADDRESS (tcp://host:port)")
+    where.add_argument("--scheduler-file", metavar="FILE", help="use the Dask cluster described by FILE")
+    where.add_argument("--serial", action="store_true", help="run in this process, one run after another (no Dask)")
+    sweep.add_argument("--workers", type=integer(1, MAX_JOBS),
+                       help="embedded cluster: worker processes (default: the cores)")
+    sweep.add_argument("--retries", type=integer(0, 100), default=2,
+                       help="times a task is retried after an error outside the run (default 2)")
+    sweep.add_argument("--data-root", metavar="DIR", type=existing_dir,
+                       help="dataset folder or a parent of it for every run (default: the spec's, else "
+                       "$SYMDAE_DATA_ROOT); not part of the runs' keys")
+    sweep.add_argument("--no-plots", action="store_true", help="write the table but draw no plots")
+    sweep.add_argument("--quiet", action="store_true", help="no progress lines")
+    sweep.set_defaults(handler=_sweep)
 
 
 def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,4 +1,4 @@
-"""``symdae sweep SPEC`` and ``symdae sweep report OUT`` (registered by :mod:`symdae.cli`).
+"""The handlers of ``symdae sweep SPEC`` and ``symdae sweep report OUT`` (the options are in :mod:`symdae.cli`).
 
 Exit status: 0 when every run finished; 1 when some run failed (each
 recorded in its folder's ``error.json``), or the sweep could not run (a
@@ -14,50 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from symdae._options import existing_dir, integer, output_dir
-
 USAGE, FAILURE, INTERRUPTED = 2, 1, 130
-MAX_WORKERS = 1024
 EXTRA = "sweeps need the sweep extra: pip install 'symdae[sweep]'"
 
 
 def _error(err: BaseException | str, command: str = "sweep") -> None:
     text = " ".join(str(err).split()) or type(err).__name__
     print(f"symdae {command}: {text}", file=sys.stderr)
-
-
-def add_sweep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``sweep`` to the subcommands."""
-    sweep = commands.add_parser(
-        "sweep",
-        help="run a grid of experiments from a TOML spec on Dask (needs the sweep extra)",
-        description="Cross the axes of the TOML specification SPEC over its base experiment and run every "
-        "run not already done on an embedded Dask cluster (one worker per core) or an existing one; writes "
-        "OUT/runs/<hash>/, OUT/results.parquet, OUT/results.csv and the plots under OUT/plots. "
-        "'symdae sweep report OUT' prints the summary and redraws the plots of a finished sweep.",
-        epilog="Exit status 0: every run finished; 1: some run failed (see OUT/runs/<hash>/error.json) or the "
-        "sweep could not run; 2: a bad option or specification; 130: Ctrl-C (the same command continues).",
-    )
-    sweep.add_argument("spec", metavar="SPEC", help="the sweep specification (TOML), or 'report'")
-    sweep.add_argument("folder", metavar="OUT", nargs="?", type=existing_dir,
-                       help="with 'report': the sweep's output folder")
-    sweep.add_argument("--out", metavar="DIR", type=output_dir, help="output folder (required to run)")
-    sweep.add_argument("--dry-run", action="store_true",
-                       help="list the runs (and, with --out, whether each is done) without running any")
-    where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--scheduler", metavar="ADDRESS", help="use the Dask cluster at ADDRESS (tcp://host:port)")
-    where.add_argument("--scheduler-file", metavar="FILE", help="use the Dask cluster described by FILE")
-    where.add_argument("--serial", action="store_true", help="run in this process, one run after another (no Dask)")
-    sweep.add_argument("--workers", type=integer(1, MAX_WORKERS),
-                       help="embedded cluster: worker processes (default: the cores)")
-    sweep.add_argument("--retries", type=integer(0, 100), default=2,
-                       help="times a task is retried after an error outside the run (default 2)")
-    sweep.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                       help="dataset folder or a parent of it for every run (default: the spec's, else "
-                       "$SYMDAE_DATA_ROOT); not part of the runs' keys")
-    sweep.add_argument("--no-plots", action="store_true", help="write the table but draw no plots")
-    sweep.add_argument("--quiet", action="store_true", help="no progress lines")
-    sweep.set_defaults(handler=sweep_command)
 
 
 def sweep_command(args: argparse.Namespace) -> int:
@@ -117,11 +80,15 @@ def _run(args: argparse.Namespace, spec: Any, runs: list[Any]) -> int:
         return FAILURE
     written = [str(p) for p in outcome.tables]
     if not args.no_plots and not outcome.interrupted:
-        from symdae.sweep._report import draw
+        from symdae.sweep._report import PLOTS, draw
 
-        plots = draw(args.out)
-        if plots:
-            written.append(f"{len(plots)} plots under {plots[0].parent}")
+        current = all((args.out / "plots" / f"{name}.{fmt}").is_file() for name in PLOTS for fmt in ("png", "pdf"))
+        if outcome.done or outcome.failed or not current:
+            plots = draw(args.out)
+            if plots:
+                written.append(f"{len(plots)} plots under {plots[0].parent}")
+        else:
+            written.append(f"(plots under {args.out / 'plots'} up to date: no run was added)")
     print(f"sweep: {outcome.runs} run(s): {len(outcome.done)} run, {len(outcome.skipped)} skipped (already done), "
           f"{len(outcome.failed)} failed, in {outcome.seconds:.1f} s; wrote {', '.join(written) or 'nothing'}")
     for key, error in outcome.failed.items():

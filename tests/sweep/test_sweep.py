@@ -35,8 +35,8 @@ def test_cluster_gives_the_serial_bits_and_a_rerun_skips_every_run(data_root: Pa
     assert len(runs) == 6
     serial = run_sweep(runs, tmp_path / "serial", serial=True)
     spread = run_sweep(runs, tmp_path / "dask", client=dask_client)
+    assert not serial.failed and not spread.failed, (serial.failed, spread.failed)
     assert sorted(serial.done) == sorted(spread.done) == sorted(r.key for r in runs)
-    assert not serial.failed and not spread.failed
     for run in runs:
         one, other = _arrays(run.folder(tmp_path / "serial")), _arrays(run.folder(tmp_path / "dask"))
         for name in ARRAYS:
@@ -56,7 +56,7 @@ def test_a_failing_run_is_recorded_and_the_others_finish(data_root: Path, tmp_pa
     runs = _runs(data_root, tmp_path, "lr = [0.002, 500.0, 0.004]", extra="noise_var = 0.5")
     outcome = run_sweep(runs, tmp_path / "out", client=dask_client)
     bad = runs[1].key
-    assert list(outcome.failed) == [bad] and "Diverged" in outcome.failed[bad]
+    assert list(outcome.failed) == [bad], outcome.failed and "Diverged" in outcome.failed[bad]
     assert sorted(outcome.done) == sorted([runs[0].key, runs[2].key])
     error = (runs[1].folder(tmp_path / "out") / "error.json").read_text()
     assert "Traceback" in error and "--lr" in error
@@ -69,7 +69,8 @@ def test_a_worker_killed_mid_sweep_loses_no_run(data_root: Path, tmp_path: Path,
     marker = tmp_path / "killed-once"
     outcome = run_sweep(runs, tmp_path / "out", client=dask_client, task=KillWorkerOnce(marker))
     assert marker.exists()  # a worker did die
-    assert sorted(outcome.done) == sorted(r.key for r in runs) and not outcome.failed
+    assert not outcome.failed, outcome.failed
+    assert sorted(outcome.done) == sorted(r.key for r in runs)
     assert all(run_state(r, tmp_path / "out") == "done" for r in runs)
 
 
