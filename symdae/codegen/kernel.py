@@ -17,14 +17,12 @@ Only the loop scaffolding is a template; every formula comes from SymPy.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
 
+from symdae.codegen.fingerprint import fingerprint
 from symdae.codegen.printer import function_source, rename, safe_name
 
 TEMPLATE_VERSION = "1"
@@ -51,31 +49,13 @@ class KernelSpec:
 
     def fingerprint(self) -> str:
         """SHA-256 of the expressions, the generator's source and the versions involved."""
-        parts = [
-            self.name,
-            TEMPLATE_VERSION,
-            sys.version.split()[0],
-            *(f"{pkg}=={_version(pkg)}" for pkg in ("sympy", "numba", "numpy", "symdae")),
-            _generator_source_hash(),
+        here = Path(__file__).parent
+        sources = [here / "printer.py", here / "kernel.py", here.parent / "kernels" / "_vmath.py"]
+        return fingerprint(self.name, TEMPLATE_VERSION, sources, [
             sp.srepr(self.output),
             *(f"{sp.srepr(s)}:={sp.srepr(e)}" for s, e in (*self.row, *self.element)),
             *(f"{arg}={sp.srepr(s)}" for arg, s in (*self.row_args, *self.element_args)),
-        ]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def _generator_source_hash() -> str:
-    """Digest of the code that turns expressions into kernels (printer, template, vmath)."""
-    here = Path(__file__).parent
-    sources = (here / "printer.py", here / "kernel.py", here.parent / "kernels" / "_vmath.py")
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+        ])
 
 
 def _uses(exprs: list[sp.Expr], names: list[str]) -> list[str]:

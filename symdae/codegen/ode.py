@@ -1,56 +1,58 @@
-"""Generated Numba code for the mode ODE with weight decay and for discrete gradient descent.
+"""The generated modules of ``mode_trajectory`` and ``gd_iterates``: what is printed from SymPy.
 
-Two modules are generated, cached and compiled like the elementwise kernels
-of :mod:`symdae.codegen.kernel` (content-addressed files under
-:func:`symdae.codegen.cache.kernels_dir`, Numba ``cache=True``):
+Each module holds the functions printed from the verified expressions of
+:mod:`symdae.derivations.weight_decay_forms` and a few lines that bind them to the ordinary
+Numba engines of :mod:`symdae.kernels` and loop over rows; it is cached and compiled like
+the other groups (:mod:`symdae.codegen.cache`: content-addressed files, verified Numba
+``cache=True`` files):
 
 ``gd_iterates``
-    ``gd_delta``: the update of one step ``w ← w − (1/τ)∇ℓ`` in a frame that
-    follows the weights, printed in double-double arithmetic (claim
-    ``wdf.gd_scaled_step``); ``gd_rows`` iterates it once per mode, by bounded
-    chunks, and records the iterates at each requested step count.
+    ``gd_delta``: the update of one step ``w ← w − (1/τ)∇ℓ`` in a frame that follows the
+    weights, printed in double-double arithmetic (claim ``wdf.gd_scaled_step``), bound to the
+    loop of :mod:`symdae.kernels._gd` (``gd_row``); ``gd_rows`` runs rows in parallel,
+    ``gd_rows_serial`` in one thread (a single mode: no thread-pool start-up).
 ``mode_trajectory``
-    ``balanced``: the closed forms on ``w1 = ±w2``
-    (:data:`~symdae.derivations.weight_decay_forms.BERNOULLI_KERNEL`), in extended
-    exponents; ``log_chart_rhs`` / ``inverse_chart_rhs`` / ``ratio_chart_rhs``: the
-    mapping's flow ``dw/du`` (and its derivative) in the charts ``ln|w|``, ``1/w`` and
-    ``w/√E`` (``E = PQ`` in closed form), each with coefficients scaled so that none
-    overflows or underflows; ``ode_row``: the 3-stage Radau IIA collocation method
-    (order 5, L-stable, full Newton on the stage values) with step-doubling error
-    control and local extrapolation, its steps independent of the requested times
-    (each output is reached by its own sub-integration, ``reach``). ``run_rows``
-    runs rows in parallel (``run_rows_serial``, ``gd_rows_serial``: one thread, for a
-    single mode); each call does a bounded amount of work and returns to Python.
+    ``log_chart_rhs`` / ``ratio_chart_rhs`` / ``inverse_chart_rhs``: the mapping's flow
+    ``dw/du`` and its derivative in the charts ``ln|w|``, ``w/√E`` and ``1/w``, bound to the
+    Radau IIA step of :mod:`symdae.kernels._charts`; ``phi``, ``balanced_growth``,
+    ``balanced_decay``: the closed forms on ``w1 = ±w2``
+    (:data:`~symdae.derivations.weight_decay_forms.BERNOULLI_KERNEL`) in extended exponents,
+    bound with it to the driver of :mod:`symdae.kernels._integrator` (``ode_row``);
+    ``run_rows`` / ``run_rows_serial`` run rows, each call a bounded amount of work.
 
-Only the loop and integrator scaffolding (:data:`GD_TEMPLATE`,
-:data:`ODE_TEMPLATE`) is written by hand; every formula is printed from SymPy
-by :func:`symdae.codegen.printer.function_source`.
+Every formula is printed by :mod:`symdae.codegen.printer`; the fingerprint covers the
+expressions, the printer, this file and the engine modules the generated code imports.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from symdae.codegen.cache import KernelGroup
+from symdae.codegen.fingerprint import fingerprint
+from symdae.kernels._layout import MODE_FLOATS, MODE_INTS, STATE_FLOATS, STATE_INTS
+from symdae.kernels._status import Status
 
 if TYPE_CHECKING:
     import sympy as sp
 
-TEMPLATE_VERSION = "2"
+    from symdae.codegen.printer import Arithmetic
 
-#: Integrator settings (also written into the generated module).
-TOLERANCE = 1e-13  # accepted local error per step: of ln|w| (log chart), of r relative to |r| (ratio chart)
-#: ``mode_trajectory`` status codes (the Python side turns each into a message with what to do).
-STATUS_OK, STATUS_STEP_UNDERFLOW, STATUS_OVERFLOW, STATUS_NEWTON = 0, 2, 3, 4
-#: ``gd_iterates`` status codes.
-GD_OK, GD_OVERFLOW = 0, 1
+__all__ = ["GD_OK", "GD_OVERFLOW", "MODE_FLOATS", "MODE_INTS", "ODE_KERNELS", "STATE_FLOATS", "STATE_INTS",
+           "STATUS_OK", "STATUS_OVERFLOW", "STATUS_STEP_UNDERFLOW", "load_ode_kernel", "ode_fingerprints",
+           "ode_specs"]
+
+TEMPLATE_VERSION = "3"
+
+#: Status codes of the rows (:class:`symdae.kernels._status.Status`), by their former names.
+STATUS_OK, STATUS_STEP_UNDERFLOW, STATUS_OVERFLOW = int(Status.OK), int(Status.STEP_UNDERFLOW), int(Status.OVERFLOW)
+GD_OK, GD_OVERFLOW = int(Status.OK), int(Status.GD_OVERFLOW)
+
+#: The engine modules a generated module imports (their source is part of its fingerprint).
+ENGINES = ("_xf", "_vmath", "_xint", "_status", "_layout", "_gd", "_radau", "_modes", "_charts", "_integrator")
 
 _HEADER = '''"""Generated by symdae.codegen.ode from verified expressions -- do not edit.
 
@@ -61,15 +63,75 @@ fingerprint: {fingerprint}
 
 import math
 
-import numpy as np
 from numba import njit, prange
 
-from symdae.kernels._vmath import vexp, vexpm1
+{imports}
 
 KERNEL = {name!r}
 CLAIMS = {claims_tuple!r}
 FINGERPRINT = {fingerprint!r}
 '''
+
+_ROWS = '''
+@njit({parallel}error_model="numpy", cache=True)
+def {name}({args}, budget):
+    """{doc}"""
+    left = 0
+    for i in {loop}({first}.shape[0]):
+        if {finished} == 0:
+            {row}({rows}, budget)
+            left += 1 - {finished}
+    return left
+'''
+
+
+def _row_loops(name: str, row: str, args: tuple[str, ...], finished: str, what: str) -> str:
+    """``name`` (rows in parallel) and ``name_serial`` (one thread), calling ``row`` on each unfinished row."""
+    rows = ", ".join(f"{a}[i]" for a in args)
+    common = {"args": ", ".join(args), "first": args[0], "finished": finished.format(i="i"), "row": row, "rows": rows}
+    return "\n\n".join([
+        _ROWS.format(name=name, parallel="parallel=True, ", loop="prange",
+                     doc=f"Rows of {args[0]} (2-D) are the {what} of one mode each; returns how many rows are left.",
+                     **common),
+        _ROWS.format(name=f"{name}_serial", parallel="", loop="range",
+                     doc=f"{name} in one thread (no thread-pool start-up for a single mode).", **common),
+    ])
+
+
+GD_GLUE = f'''
+gd_row = gd_stepper(gd_delta)
+
+
+@njit(error_model="numpy", cache=True)
+def gd_prepare(lam, eps, kappa, tau, w1, w2, coef, expo, state, frame):
+    prepare(lam, eps, kappa, tau, w1, w2, coef, expo, state, frame)
+
+{_row_loops("gd_rows", "gd_row", ("counts", "order", "coef", "expo", "lam_le_kappa", "state", "frame", "progress",
+                                  "out1", "out2"), "progress[{i}, FINISHED]", "step counts")}'''
+
+ODE_GLUE = f'''
+advance = chart_steps(log_chart_rhs, ratio_chart_rhs, inverse_chart_rhs)
+ode_row = integrator(advance, phi, balanced_growth, balanced_decay)
+
+
+@njit(error_model="numpy", cache=True)
+def prepare_rows(lam, eps, kappa, w1, w2, mode, imode, state, istate):
+    prepare(lam, eps, kappa, w1, w2, mode, imode, state, istate)
+
+{_row_loops("run_rows", "ode_row", ("t", "order", "tau", "mode", "imode", "state", "istate", "out"),
+            "istate[{i}, FINISHED_S]", "times")}'''
+
+GD_IMPORTS = """from symdae.kernels._gd import gd_stepper
+from symdae.kernels._layout import FINISHED
+from symdae.kernels._gd import gd_prepare as prepare
+from symdae.kernels._xint import dd_add, dd_mul, dd_neg, dd_sub"""
+
+ODE_IMPORTS = """from symdae.kernels._charts import chart_steps
+from symdae.kernels._integrator import integrator
+from symdae.kernels._layout import FINISHED_S
+from symdae.kernels._modes import prepare_rows as prepare
+from symdae.kernels._vmath import vexp, vexpm1
+from symdae.kernels._xint import xadd, xdiv, xmul"""
 
 
 @dataclass(frozen=True)
@@ -82,13 +144,22 @@ class GeneratedFunction:
     returns: tuple[str, ...]
 
     def source(self) -> str:
-        from symdae.codegen.printer import function_source, rename
+        from symdae.codegen.printer import function_source
 
-        names = {sym: arg for arg, sym in self.args}
-        exprs = rename([e for _, e in self.assignments], names)
-        targets = [target for target, _ in self.assignments]
-        return function_source(self.name, [arg for arg, _ in self.args],
-                               list(zip(targets, exprs, strict=True)), list(self.returns))
+        return function_source(self.name, [arg for arg, _ in self.args], self._assignments(), list(self.returns))
+
+    def _assignments(self) -> list[tuple[str, sp.Expr]]:
+        """The assignments with every argument symbol renamed to its Python name."""
+        from symdae.codegen.printer import rename
+
+        exprs = rename([e for _, e in self.assignments], {sym: arg for arg, sym in self.args})
+        return list(zip([target for target, _ in self.assignments], exprs, strict=True))
+
+    def _printed(self, arithmetic: Arithmetic) -> str:
+        from symdae.codegen.printer import arithmetic_source
+
+        return arithmetic_source(self.name, [arg for arg, _ in self.args], self._assignments(), list(self.returns),
+                                 arithmetic)
 
     def signature(self) -> str:
         import sympy as sp
@@ -103,18 +174,14 @@ class DoubleDoubleFunction(GeneratedFunction):
     """A polynomial printed as double-double arithmetic (each value an unevaluated sum ``hi + lo``).
 
     Every argument ``x`` becomes the pair ``x_hi, x_lo`` and every result likewise; sums and
-    products are the error-free ``dd_add``/``dd_mul`` of the template (relative error ~1e-32
+    products are the error-free ``dd_add``/``dd_mul`` of :mod:`symdae.kernels._xint` (relative error ~1e-32
     per operation), so the expression is evaluated as written, to twice float64's precision.
     """
 
     def source(self) -> str:
-        from symdae.codegen.printer import rename
+        from symdae.codegen.printer import DD
 
-        names = {sym: arg for arg, sym in self.args}
-        exprs = rename([e for _, e in self.assignments], names)
-        return _arithmetic_source(self.name, [arg for arg, _ in self.args],
-                                  list(zip([t for t, _ in self.assignments], exprs, strict=True)),
-                                  list(self.returns), _DD)
+        return self._printed(DD)
 
 
 @dataclass(frozen=True)
@@ -122,1264 +189,39 @@ class ExtendedFunction(GeneratedFunction):
     """A positive expression printed in extended-exponent arithmetic (``m·2^e``, ``e`` an int64).
 
     Every argument ``x`` is the pair ``x_m, x_e``; sums of positive terms, products and
-    quotients never overflow or underflow (``xadd``/``xmul``/``xdiv`` of the template), so a
+    quotients never overflow or underflow (``xadd``/``xmul``/``xdiv`` of :mod:`symdae.kernels._xint`), so a
     closed form whose terms are all positive is evaluated to float64's relative precision for
     any magnitudes of its inputs.
     """
 
     def source(self) -> str:
-        from symdae.codegen.printer import rename
+        from symdae.codegen.printer import XF
 
-        names = {sym: arg for arg, sym in self.args}
-        exprs = rename([e for _, e in self.assignments], names)
-        return _arithmetic_source(self.name, [arg for arg, _ in self.args],
-                                  list(zip([t for t, _ in self.assignments], exprs, strict=True)),
-                                  list(self.returns), _XF)
-
-
-@dataclass(frozen=True)
-class _Arithmetic:
-    """How one number system prints: the suffixes of a value's two parts and its operations."""
-
-    parts: tuple[str, str]
-    add: str
-    sub: str | None  # None: only sums of positive terms
-    mul: str
-    div: str | None
-    neg: str | None
-
-    def constant(self, value: float) -> tuple[str, str]:
-        if self is _DD:
-            return repr(value), "0.0"
-        mantissa, exponent = math.frexp(value)
-        return repr(mantissa), repr(exponent)
-
-
-_DD = _Arithmetic(("_hi", "_lo"), "dd_add", "dd_sub", "dd_mul", None, "dd_neg")
-_XF = _Arithmetic(("_m", "_e"), "xadd", None, "xmul", "xdiv", None)
-
-
-def _arithmetic_source(name: str, args: Sequence[str], assignments: Sequence[tuple[str, sp.Expr]],
-                       returns: Sequence[str], arithmetic: _Arithmetic) -> str:
-    """Source of an inlined Numba function evaluating ``assignments`` in ``arithmetic``.
-
-    The expressions are reduced to common subexpressions (``sympy.cse``) and every node is
-    printed as one call of the number system's operation on its operands' two parts.
-    """
-    import sympy as sp
-
-    hi, lo = arithmetic.parts
-    lines = ['@njit(inline="always", error_model="numpy", cache=True)',
-             f"def {name}({', '.join(f'{a}{hi}, {a}{lo}' for a in args)}):"]
-    counter = iter(range(10**6))
-
-    def temp(call: str) -> tuple[str, str]:
-        n = f"_t{next(counter)}"
-        lines.append(f"    {n}{hi}, {n}{lo} = {call}")
-        return f"{n}{hi}", f"{n}{lo}"
-
-    def number(value: sp.Expr) -> tuple[str, str]:
-        as_float = float(value)
-        if sp.Rational(as_float) != value or (arithmetic is _XF and as_float <= 0):
-            raise ValueError(f"{value} is not an exactly representable (positive, for {name}) constant")
-        return arithmetic.constant(as_float)
-
-    def emit(expr: sp.Expr) -> tuple[str, str]:
-        if expr.is_Symbol:
-            return f"{expr.name}{hi}", f"{expr.name}{lo}"
-        if expr.is_Number:
-            return number(expr)
-        if expr.is_Add:
-            terms = sorted(expr.args, key=sp.default_sort_key)
-            positive = [t for t in terms if not t.could_extract_minus_sign()]
-            negative = [-t for t in terms if t.could_extract_minus_sign()]
-            if negative and arithmetic.sub is None:
-                raise ValueError(f"{name}: {expr} has a negative term; {arithmetic.add} adds positive terms only")
-            if not positive:
-                return temp(f"{arithmetic.neg}({_pair(emit(sp.Add(*negative)))})")
-            value = emit(positive[0])
-            for term in positive[1:]:
-                value = temp(f"{arithmetic.add}({_pair(value)}, {_pair(emit(term))})")
-            for term in negative:
-                value = temp(f"{arithmetic.sub}({_pair(value)}, {_pair(emit(term))})")
-            return value
-        if expr.is_Mul or expr.is_Pow:
-            coeff, rest = expr.as_coeff_Mul()
-            if coeff < 0:
-                if arithmetic.neg is None:
-                    raise ValueError(f"{name}: {expr} is negative")
-                return temp(f"{arithmetic.neg}({_pair(emit(-expr))})")
-            numerators: list[sp.Expr] = []
-            denominators: list[sp.Expr] = []
-            for factor in sp.Mul.make_args(rest):
-                base, exponent = factor.as_base_exp()
-                if not (exponent.is_Integer and exponent != 0):
-                    raise ValueError(f"{name}: cannot print the power {factor}")
-                (numerators if exponent > 0 else denominators).extend([base] * abs(int(exponent)))
-            if coeff != 1:
-                numerators.insert(0, coeff)
-            if denominators and arithmetic.div is None:
-                raise ValueError(f"{name}: {expr} has a quotient; {arithmetic.mul} multiplies only")
-            value = emit(numerators[0]) if numerators else number(sp.Integer(1))
-            for factor in numerators[1:]:
-                value = temp(f"{arithmetic.mul}({_pair(value)}, {_pair(emit(factor))})")
-            for factor in denominators:
-                value = temp(f"{arithmetic.div}({_pair(value)}, {_pair(emit(factor))})")
-            return value
-        raise ValueError(f"{name}: cannot print {expr!r} in {arithmetic.add}-arithmetic")
-
-    replacements, reduced = sp.cse([e for _, e in assignments], symbols=sp.numbered_symbols("_cse"),
-                                   order="none")
-    for symbol, value in replacements:
-        h, low = emit(value)
-        lines.append(f"    {symbol.name}{hi}, {symbol.name}{lo} = {h}, {low}")
-    for (target, _), value in zip(assignments, reduced, strict=True):
-        h, low = emit(value)
-        lines.append(f"    {target}{hi}, {target}{lo} = {h}, {low}")
-    lines.append(f"    return {', '.join(f'{r}{hi}, {r}{lo}' for r in returns)}")
-    return "\n".join(lines) + "\n"
-
-
-def _pair(value: tuple[str, str]) -> str:
-    return f"{value[0]}, {value[1]}"
+        return self._printed(XF)
 
 
 @dataclass(frozen=True)
 class OdeModuleSpec:
-    """A generated module: functions from SymPy plus a hand-written template that calls them."""
+    """A generated module: functions printed from SymPy, the engine imports and the glue that binds them."""
 
     name: str
     claims: tuple[str, ...]
     functions: tuple[GeneratedFunction, ...]
-    template: str
+    imports: str
+    glue: str
 
     def fingerprint(self) -> str:
-        """SHA-256 of the expressions, the generator's source and the versions involved."""
-        from symdae.codegen.kernel import _version  # the versions kernel.py fingerprints
-
-        parts = [
-            self.name,
-            TEMPLATE_VERSION,
-            sys.version.split()[0],
-            *(f"{pkg}=={_version(pkg)}" for pkg in ("sympy", "numba", "numpy", "symdae")),
-            _generator_source_hash(),
-            *(f.signature() for f in self.functions),
-        ]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        """SHA-256 of the expressions, the generator's and engines' sources and the versions involved."""
+        here = Path(__file__).parent
+        sources = [here / "printer.py", here / "ode.py", *(here.parent / "kernels" / f"{e}.py" for e in ENGINES)]
+        return fingerprint(self.name, TEMPLATE_VERSION, sources,
+                           [*(f.signature() for f in self.functions), self.imports, self.glue])
 
     def source(self) -> str:
         """The generated module's text."""
-        fingerprint = self.fingerprint()
-        header = _HEADER.format(name=self.name, claims=", ".join(self.claims), fingerprint=fingerprint,
-                                claims_tuple=self.claims)
-        return "\n\n".join([header, _SHARED_TEMPLATE, *(f.source() for f in self.functions), self.template])
-
-
-def _generator_source_hash() -> str:
-    here = Path(__file__).parent
-    sources = (here / "printer.py", here / "ode.py", here.parent / "kernels" / "_vmath.py")
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
-
-# --- templates (scaffolding only; the mathematics is in the generated functions between them) ---
-
-_SHARED_TEMPLATE = '''
-from llvmlite import ir
-from numba import types
-from numba.extending import intrinsic
-
-LOG2E = 1.4426950408889634
-LN2_HI = 0.6931471803691238  # ln 2 to 32 significant bits: n * LN2_HI is exact for |n| < 2**21
-LN2_LO = 1.9082149292705877e-10  # ln 2 - LN2_HI
-HUGE_EXPONENT = 1 << 40  # an exponent beyond anything finite: "overflowed"
-
-
-# --- double-double: x = hi + lo, |lo| <= ulp(hi)/2 (Dekker 1971, Knuth) ------------------------
-
-@njit(error_model="numpy", cache=True)
-def two_sum(a, b):
-    """s + e = a + b exactly, s = fl(a + b)."""
-    s = a + b
-    v = s - a
-    return s, (a - (s - v)) + (b - v)
-
-
-@njit(error_model="numpy", cache=True)
-def fast_two_sum(a, b):
-    """s + e = a + b exactly for |a| >= |b| (or a = 0)."""
-    s = a + b
-    return s, b - (s - a)
-
-
-@intrinsic
-def fma(typingctx, a, b, c):
-    """a * b + c with one rounding (llvm.fma: the FMA instruction where the CPU has one, else libm's fma)."""
-    sig = types.float64(types.float64, types.float64, types.float64)
-
-    def codegen(context, builder, signature, args):
-        d = ir.DoubleType()
-        return builder.call(builder.module.declare_intrinsic("llvm.fma", [d], ir.FunctionType(d, [d, d, d])), args)
-
-    return sig, codegen
-
-
-@njit(error_model="numpy", cache=True)
-def two_prod(a, b):
-    """p + e = a * b exactly (products above the subnormal range)."""
-    p = a * b
-    return p, fma(a, b, -p)
-
-
-@njit(error_model="numpy", cache=True)
-def dd_add(ah, al, bh, bl):
-    """(a + b) with an error of a few ulp of ulp(|a| + |b|) (Dekker's addition): enough wherever the
-    contract is relative to the operands' magnitudes, as for the weights of gradient descent."""
-    s, e = two_sum(ah, bh)
-    e += al + bl
-    return fast_two_sum(s, e)
-
-
-@njit(error_model="numpy", cache=True)
-def dd_sub(ah, al, bh, bl):
-    return dd_add(ah, al, -bh, -bl)
-
-
-@njit(error_model="numpy", cache=True)
-def dd_neg(ah, al):
-    return -ah, -al
-
-
-@njit(error_model="numpy", cache=True)
-def dd_mul(ah, al, bh, bl):
-    p, e = two_prod(ah, bh)
-    e += ah * bl + al * bh
-    return fast_two_sum(p, e)
-
-
-# --- extended exponent: x = m 2**e, m = 0 or 0.5 <= |m| < 1, e an int64 ----------------------
-
-@njit(error_model="numpy", cache=True)
-def xnorm(m, e):
-    if m == 0.0:
-        return 0.0, np.int64(0)
-    f, x = math.frexp(m)
-    return f, np.int64(e) + np.int64(x)
-
-
-@njit(error_model="numpy", cache=True)
-def xfromf(x):
-    return xnorm(x, 0)
-
-
-@njit(error_model="numpy", cache=True)
-def xtof(m, e):
-    """m 2**e rounded to float64 (inf beyond its range, 0 or a subnormal below)."""
-    return math.ldexp(m, max(min(e, np.int64(4000)), np.int64(-4000)))
-
-
-@njit(error_model="numpy", cache=True)
-def xmul(am, ae, bm, be):
-    return xnorm(am * bm, ae + be)
-
-
-@njit(error_model="numpy", cache=True)
-def xdiv(am, ae, bm, be):
-    return xnorm(am / bm, ae - be)
-
-
-@njit(error_model="numpy", cache=True)
-def xadd(am, ae, bm, be):
-    """a + b (any signs; the rounding of one float64 addition)."""
-    if am == 0.0:
-        return bm, be
-    if bm == 0.0:
-        return am, ae
-    if ae >= be:
-        d = be - ae
-        return (am, ae) if d < -60 else xnorm(am + math.ldexp(bm, d), ae)
-    d = ae - be
-    return (bm, be) if d < -60 else xnorm(bm + math.ldexp(am, d), be)
-
-
-@njit(error_model="numpy", cache=True)
-def xsub(am, ae, bm, be):
-    return xadd(am, ae, -bm, be)
-
-
-@njit(error_model="numpy", cache=True)
-def xsqrt(m, e):
-    if e & 1:
-        m = 2.0 * m
-        e = e - 1
-    return xnorm(math.sqrt(m), e >> 1)
-
-
-@njit(error_model="numpy", cache=True)
-def xless(am, ae, bm, be):
-    """a < b for a, b >= 0 (normalised)."""
-    if am == 0.0 or bm == 0.0:
-        return am < bm
-    return ae < be or (ae == be and am < bm)
-
-
-@njit(error_model="numpy", cache=True)
-def xmax(am, ae, bm, be):
-    """max(|a|, |b|)."""
-    return (abs(bm), be) if xless(abs(am), ae, abs(bm), be) else (abs(am), ae)
-
-
-@njit(error_model="numpy", cache=True)
-def xexp(hi, lo):
-    """e**(hi + lo) for |lo| << 1; exponent HUGE_EXPONENT beyond 2**2**21."""
-    if hi > 1.4e6:
-        return 0.5, np.int64(HUGE_EXPONENT)
-    if hi < -1.4e6:
-        return 0.0, np.int64(0)
-    n = math.floor(hi * LOG2E + 0.5)
-    r = (hi - n * LN2_HI) - n * LN2_LO + lo
-    return xnorm(math.exp(r), np.int64(n))
-
-
-@njit(error_model="numpy", cache=True)
-def xlog(m, e):
-    """ln(m 2**e) for m > 0 as hi + lo (absolute error ~1e-16 for |e| < 2**21)."""
-    return two_sum(e * LN2_HI, e * LN2_LO + math.log(m))
-'''
-
-GD_TEMPLATE = f'''
-GD_OK = {GD_OK!r}
-GD_OVERFLOW = {GD_OVERFLOW!r}
-FAST_LIMIT = 2.0 ** 900  # frame coefficients beyond this take the extended-exponent step
-FRAME_HIGH = 256.0  # the frame is renormalised when max |w_hat| leaves [1/256, 256]
-
-
-@njit(error_model="numpy", cache=True)
-def dd_quotient(xh, xl, y):
-    """(xh + xl)/y as a double-double mantissa and a power of two: (qh, ql, e)."""
-    if xh == 0.0:
-        return 0.0, 0.0, np.int64(0)
-    mx, ex = math.frexp(xh)
-    lx = math.ldexp(xl, -ex)
-    my, ey = math.frexp(y)
-    q = mx / my
-    p, pe = two_prod(q, my)
-    r = ((mx - p) - pe) + lx
-    qh, ql = fast_two_sum(q, r / my)
-    return qh, ql, np.int64(ex) - np.int64(ey)
-
-
-@njit(error_model="numpy", cache=True)
-def gd_prepare(lam, eps, kappa, tau, w1, w2, coef, expo, state, frame):
-    """Per mode: b = lam/tau, c = kappa/tau, d = (lam + eps)/tau as double-double mantissas (coef[i, 0:6])
-    with powers of two expo[i, 0:3]; the start as w = (hi + lo) 2**e per weight (state[i] = w1 hi, lo,
-    w2 hi, lo; frame[i] = e1, e2)."""
-    for i in range(lam.shape[0]):
-        coef[i, 0], coef[i, 1], expo[i, 0] = dd_quotient(lam[i], 0.0, tau[i])
-        coef[i, 2], coef[i, 3], expo[i, 1] = dd_quotient(kappa[i], 0.0, tau[i])
-        if max(lam[i], eps[i]) >= 2.0 ** 1020:
-            kh, kl = two_sum(lam[i] * 2.0 ** -8, eps[i] * 2.0 ** -8)
-            shift = 8
-        else:
-            kh, kl = two_sum(lam[i], eps[i])
-            shift = 0
-        coef[i, 4], coef[i, 5], e = dd_quotient(kh, kl, tau[i])
-        expo[i, 2] = e + shift
-        m1, x1 = xfromf(w1[i])
-        m2, x2 = xfromf(w2[i])
-        state[i, 0], state[i, 1], state[i, 2], state[i, 3] = m1, 0.0, m2, 0.0
-        frame[i, 0], frame[i, 1] = x1, x2
-
-
-@njit(error_model="numpy", cache=True)
-def frame_coefficients(coef, expo, es):
-    """b, c and d S**2 (S = 2**es) as double-doubles in the frame, and whether the fast step applies."""
-    bh = math.ldexp(coef[0], expo[0])
-    bl = math.ldexp(coef[1], expo[0])
-    ch = math.ldexp(coef[2], expo[1])
-    cl = math.ldexp(coef[3], expo[1])
-    shift = max(min(expo[2] + 2 * es, np.int64(4000)), np.int64(-4000))
-    dh = math.ldexp(coef[4], shift)
-    dl = math.ldexp(coef[5], shift)
-    fast = abs(bh) <= FAST_LIMIT and abs(ch) <= FAST_LIMIT and abs(dh) <= FAST_LIMIT
-    return bh, bl, ch, cl, dh, dl, fast
-
-
-@njit(error_model="numpy", cache=True)
-def extended_step(am, ae, bm, be, coef, expo):
-    """One step in extended-exponent arithmetic, each weight with its own exponent (weights 2**600 apart,
-    or coefficients beyond FAST_LIMIT): the update of gd_delta, term by term. Returns the new (m, e) pairs."""
-    cbm, cbe = xnorm(coef[0], expo[0])
-    ccm, cce = xnorm(coef[2], expo[1])
-    cdm, cde = xnorm(coef[4], expo[2])
-    pm, pe = xmul(am, ae, bm, be)
-    qm, qe = xmul(cdm, cde, pm, pe)
-    gm, ge = xsub(cbm, cbe, qm, qe)  # b - d w1 w2
-    t1m, t1e = xmul(bm, be, gm, ge)
-    t2m, t2e = xmul(ccm, cce, am, ae)
-    s1m, s1e = xsub(t1m, t1e, t2m, t2e)
-    n1m, n1e = xadd(am, ae, s1m, s1e)
-    t3m, t3e = xmul(am, ae, gm, ge)
-    t4m, t4e = xmul(ccm, cce, bm, be)
-    s2m, s2e = xsub(t3m, t3e, t4m, t4e)
-    n2m, n2e = xadd(bm, be, s2m, s2e)
-    return n1m, n1e, n2m, n2e
-
-
-@njit(error_model="numpy", cache=True)
-def common_frame(ah, al, e1, bh, bl, e2):
-    """Both weights in one frame 2**es (the larger's exponent), if they are within 2**600 of each other."""
-    if ah == 0.0:
-        return True, e2, 0.0, 0.0, bh, bl
-    if bh == 0.0:
-        return True, e1, ah, al, 0.0, 0.0
-    es = max(e1, e2)
-    if es - min(e1, e2) > 600:
-        return False, es, ah, al, bh, bl
-    return True, es, math.ldexp(ah, e1 - es), math.ldexp(al, e1 - es), math.ldexp(bh, e2 - es), math.ldexp(bl, e2 - es)
-
-
-@njit(error_model="numpy", cache=True)
-def gd_row(counts, order, coef, expo, lam_le_kappa, state, frame, progress, out1, out2, budget):
-    """Advance one mode by up to ``budget`` steps, writing (w1, w2) at each requested count reached.
-
-    progress = [steps done, next output (index into order), status, step of overflow, finished].
-    Each weight is (hi + lo) 2**e (double-double, e per weight). While both are within 2**600 of each
-    other and the frame coefficients are moderate, they share one frame 2**es (e1 = e2 = es,
-    max |w_hat| in [1/256, 256]) and a step is gd_delta in double-double; otherwise a step is
-    extended_step (each weight its own exponent, float64 mantissas).
-    """
-    done = progress[0]
-    j = progress[1]
-    m = order.shape[0]
-    e1, e2 = frame[0], frame[1]
-    ah, al, bh_, bl_ = state[0], state[1], state[2], state[3]
-    shared, es, ah, al, bh_, bl_ = common_frame(ah, al, e1, bh_, bl_, e2)
-    Bh, Bl, Ch, Cl, Dh, Dl, fast = frame_coefficients(coef, expo, es)
-    if shared:
-        e1 = e2 = es
-    fixed = False
-    check = True
-    while j < m:
-        index = order[j]
-        target = counts[index]
-        if done >= target or fixed:
-            out1[index] = math.ldexp(ah, max(e1, np.int64(-4000)))
-            out2[index] = math.ldexp(bh_, max(e2, np.int64(-4000)))
-            j += 1
-            continue
-        if budget <= 0:
-            break
-        budget -= 1
-        done += 1
-        if shared and fast:
-            d1h, d1l, d2h, d2l = gd_delta(ah, al, bh_, bl_, Bh, Bl, Ch, Cl, Dh, Dl)
-            nah, nal = dd_add(ah, al, d1h, d1l)
-            nbh, nbl = dd_add(bh_, bl_, d2h, d2l)
-            if nah == ah and nal == al and nbh == bh_ and nbl == bl_:
-                fixed = True  # an exact fixed point of the iteration: every later iterate is this one
-                continue
-            ah, al, bh_, bl_ = nah, nal, nbh, nbl
-            big = max(abs(ah), abs(bh_))
-            small = min(abs(ah), abs(bh_))
-            if not (1.0 / FRAME_HIGH <= big <= FRAME_HIGH) or 0.0 < small < 2.0 ** -600 * big:
-                # renormalise (a power of two: exact), or split the weights apart
-                x1 = np.int64(math.frexp(ah)[1]) if ah != 0.0 else np.int64(0)
-                x2 = np.int64(math.frexp(bh_)[1]) if bh_ != 0.0 else np.int64(0)
-                ah, al = math.ldexp(ah, -x1), math.ldexp(al, -x1)
-                bh_, bl_ = math.ldexp(bh_, -x2), math.ldexp(bl_, -x2)
-                e1, e2 = es + x1, es + x2
-                shared, es, ah, al, bh_, bl_ = common_frame(ah, al, e1, bh_, bl_, e2)
-                if shared:
-                    e1 = e2 = es
-                Bh, Bl, Ch, Cl, Dh, Dl, fast = frame_coefficients(coef, expo, es)
-                check = True
-        else:
-            n1m, n1e, n2m, n2e = extended_step(ah + al, e1, bh_ + bl_, e2, coef, expo)
-            if n1m == ah and n1e == e1 and n2m == bh_ and n2e == e2 and al == 0.0 and bl_ == 0.0:
-                fixed = True
-                continue
-            ah, al, e1 = n1m, 0.0, (n1e if n1m != 0.0 else np.int64(0))
-            bh_, bl_, e2 = n2m, 0.0, (n2e if n2m != 0.0 else np.int64(0))
-            shared, es, ah, al, bh_, bl_ = common_frame(ah, al, e1, bh_, bl_, e2)
-            if shared:
-                e1 = e2 = es
-            Bh, Bl, Ch, Cl, Dh, Dl, fast = frame_coefficients(coef, expo, es)
-            check = True
-        if not check and es <= 1016:
-            continue  # in the shared frame without renormalising, |w| <= 256 * 2**es: no overflow
-        check = False
-        top = max(e1 + (np.int64(math.frexp(ah)[1]) if ah != 0.0 else np.int64(-9999)),
-                  e2 + (np.int64(math.frexp(bh_)[1]) if bh_ != 0.0 else np.int64(-9999)))
-        if top > 1024:
-            progress[2] = GD_OVERFLOW  # some |w| = |w_hat| 2**e beyond 1.8e308
-            progress[3] = done
-            progress[4] = 1
-            break
-        if top < -1200 and lam_le_kappa:
-            # Below 2**-1100 the cubic term is < 2**-300 of the linear ones, and the linear map
-            # (eigenvalues 1 - c +- b) does not expand for lam <= kappa, lam + kappa <= 2 tau:
-            # every later iterate rounds to zero.
-            e1 = e2 = np.int64(-5000)
-            fixed = True
-    progress[0] = done
-    progress[1] = j
-    if j >= m:
-        progress[4] = 1
-    frame[0], frame[1] = e1, e2
-    state[0], state[1], state[2], state[3] = ah, al, bh_, bl_
-    return budget
-
-
-@njit(parallel=True, error_model="numpy", cache=True)
-def gd_rows(counts, order, coef, expo, lam_le_kappa, state, frame, progress, out1, out2, budget):
-    """Rows of counts (int64, 2-D) are the step counts of one mode each; returns unfinished rows."""
-    left = 0
-    for i in prange(counts.shape[0]):
-        if progress[i, 4] == 0:
-            gd_row(counts[i], order[i], coef[i], expo[i], lam_le_kappa[i], state[i], frame[i],
-                   progress[i], out1[i], out2[i], budget)
-            left += 1 - progress[i, 4]
-    return left
-
-
-@njit(error_model="numpy", cache=True)
-def gd_rows_serial(counts, order, coef, expo, lam_le_kappa, state, frame, progress, out1, out2, budget):
-    """gd_rows in one thread (no thread-pool start-up for a single mode)."""
-    left = 0
-    for i in range(counts.shape[0]):
-        if progress[i, 4] == 0:
-            gd_row(counts[i], order[i], coef[i], expo[i], lam_le_kappa[i], state[i], frame[i],
-                   progress[i], out1[i], out2[i], budget)
-            left += 1 - progress[i, 4]
-    return left
-'''
-
-#: Column layout of the per-mode arrays of ``mode_trajectory`` (shared with symdae.kernels._ode).
-MODE_FLOATS = ("lam", "eps", "kappa", "lam_minus_kappa", "k_m", "lpk_m", "sqrt_c_m", "c_m", "ln_sqrt_c_hi",
-               "ln_sqrt_c_lo", "w1", "w2", "x0_m", "h0_m")
-MODE_INTS = ("k_e", "lpk_e", "sqrt_c_e", "c_e", "kind", "x0_e", "h0_e")
-STATE_FLOATS = ("u_m", "h_m", "v_hi", "v_lo", "r_m", "sign", "log2_w")
-STATE_INTS = ("u_e", "h_e", "r_e", "chart", "next", "steps", "status", "finished", "failed")
-
-
-def _columns(names: Sequence[str]) -> str:
-    return "\n".join(f"{name.upper()} = {i}" for i, name in enumerate(names))
-
-
-ODE_TEMPLATE = f'''
-TOLERANCE = {TOLERANCE!r}
-STATUS_OK = {STATUS_OK!r}
-STATUS_STEP_UNDERFLOW = {STATUS_STEP_UNDERFLOW!r}
-STATUS_OVERFLOW = {STATUS_OVERFLOW!r}
-NEWTON_ITERATIONS = 10
-CHART_LOG = 0  # v = ln|w| (double-double), sign fixed
-CHART_RATIO = 1  # r = w/sqrt(E) (extended exponent), through w = 0
-CHART_INVERSE = 2  # y = 1/w (extended exponent), while the quartic term dominates: w ~ 1/(2ku) is linear
-CHART_VANISHED = 3  # |w| < 2**-1100 for good: every later output is 0
-VANISHED_EXPONENT = -1100
-LN4 = 1.3862943611198906
-TO_RATIO = -0.6931471805599453  # log chart -> ratio chart when ln|r| < ln(1/2)
-TO_LOG = 2.0  # ratio chart -> log chart when |r| > 2
-KIND_INTEGRATE, KIND_P_LINE, KIND_Q_LINE, KIND_ZERO = 0, 1, 2, 3
-
-{_columns(MODE_FLOATS)}
-{_columns(MODE_INTS).replace(" = ", "_I = ")}
-{_columns(STATE_FLOATS).replace(" = ", "_F = ")}
-{_columns(STATE_INTS).replace(" = ", "_S = ")}
-
-# Radau IIA, 3 stages (order 5, stage order 3, L-stable, stiffly accurate: y1 = y0 + Z3), written
-# as A^-1 Z = h F(y0 + Z); row i is scaled by mu <= 1 so that no coefficient overflows.
-SQ6 = math.sqrt(6.0)
-C1 = (4.0 - SQ6) / 10.0
-C2 = (4.0 + SQ6) / 10.0
-{{radau_inverse}}
-
-
-@njit(error_model="numpy", cache=True)
-def row_scale(a, b, c):
-    """A power of two bringing max(|a|, |b|, |c|) into [1/2, 1) (1 for a zero or non-finite row): exact."""
-    top = max(abs(a), abs(b), abs(c))
-    if not 0.0 < top < math.inf:
-        return 1.0
-    return math.ldexp(1.0, -math.frexp(top)[1])
-
-
-@njit(error_model="numpy", cache=True)
-def solve3(m11, m12, m13, m21, m22, m23, m31, m32, m33, r1, r2, r3):
-    """Solve the 3x3 system M x = r by Cramer's rule, each row first scaled by a power of two
-    (exactly) so that the determinant cannot underflow however small the step's scale mu is."""
-    f1 = row_scale(m11, m12, m13)
-    f2 = row_scale(m21, m22, m23)
-    f3 = row_scale(m31, m32, m33)
-    m11, m12, m13, r1 = m11 * f1, m12 * f1, m13 * f1, r1 * f1
-    m21, m22, m23, r2 = m21 * f2, m22 * f2, m23 * f2, r2 * f2
-    m31, m32, m33, r3 = m31 * f3, m32 * f3, m33 * f3, r3 * f3
-    c11 = m22 * m33 - m23 * m32
-    c12 = m23 * m31 - m21 * m33
-    c13 = m21 * m32 - m22 * m31
-    det = m11 * c11 + m12 * c12 + m13 * c13
-    x1 = (r1 * c11 + m12 * (r3 * m23 - r2 * m33) + m13 * (r2 * m32 - r3 * m22)) / det
-    x2 = (m11 * (r2 * m33 - r3 * m23) + r1 * c12 + m13 * (r3 * m21 - r2 * m31)) / det
-    x3 = (m11 * (r3 * m22 - r2 * m32) + m12 * (r2 * m31 - r3 * m21) + r1 * c13) / det
-    return x1, x2, x3
-
-
-@njit(error_model="numpy", cache=True)
-def decay_exponent(kappa, um, ue, factor):
-    """factor * kappa * u as a float (inf beyond float64)."""
-    if kappa == 0.0 or um == 0.0:
-        return 0.0
-    km, ke = xfromf(kappa)
-    m, e = xmul(km, ke + (np.int64(1) if factor == 2.0 else np.int64(2)), um, ue)
-    return xtof(m, e)
-
-
-@njit(error_model="numpy", cache=True)
-def imbalance(mode, imode, um, ue, root):
-    """E(u) = C e^(-4 kappa u) (root=False) or sqrt(E(u)) = sqrt(C) e^(-2 kappa u), as (m, e)."""
-    x = decay_exponent(mode[KAPPA], um, ue, 2.0 if root else 4.0)
-    if not x < 1.4e6:
-        return 0.0, np.int64(0)
-    em, ee = xexp(-x, 0.0)
-    if root:
-        return xmul(mode[SQRT_C_M], imode[SQRT_C_E_I], em, ee)
-    return xmul(mode[C_M], imode[C_E_I], em, ee)
-
-
-@njit(error_model="numpy", cache=True)
-def newton_done(size, previous, floor, tol):
-    """Converged: below the floor, or at the rounding floor and no longer contracting."""
-    return size <= floor or (size > 0.5 * previous and size <= 1e-2 * tol + 10.0 * floor)
-
-
-@njit(error_model="numpy", cache=True)
-def log_sqrt_e(mode, um, ue):
-    """ln sqrt(E(u)) = ln sqrt(C) - 2 kappa u as hi + lo (hi = -inf once E is below 2**-2**21)."""
-    x = decay_exponent(mode[KAPPA], um, ue, 2.0)
-    if not x < 1.4e6:
-        return -math.inf, 0.0
-    return dd_add(mode[LN_SQRT_C_HI], mode[LN_SQRT_C_LO], -x, 0.0)
-
-
-@njit(error_model="numpy", cache=True)
-def collocate_log(um, ue, hm, he, sign, vh, vl, mode, imode):
-    """One Radau IIA step of h in the log chart v = ln|w| from v = vh + vl; returns (ok, increment of v).
-
-    ehat = E/w^2 enters scaled by rho^2, rho = 1/sqrt(max(1, E/w^2)) at the start (a power of two),
-    so that no coefficient overflows however unbalanced the mode is (claim wdf.log_chart).
-    """
-    wm, we = xexp(vh, vl)
-    if sign > 0.0:
-        mm, me = xfromf(mode[LAM_MINUS_KAPPA])
-    else:
-        mm, me = mode[LPK_M], imode[LPK_E_I]
-    tm, te = xmul(hm, he, sign * mm, me)
-    te += 1  # 2 sign h (lam - sign kappa)
-    lm_, le_ = xfromf(mode[LAM])
-    am, ae = xmul(hm, he, lm_, le_)
-    km, ke = xmul(hm, he, mode[K_M], imode[K_E_I])
-    km, ke = xmul(km, ke, wm, we)  # 0 once |w| < 2**-2**21: then B is negligible
-    log_e_hat = np.empty(4)
-    log_e_lo = np.empty(4)
-    for s in range(4):
-        c = 0.0 if s == 0 else (C1 if s == 1 else (C2 if s == 2 else 1.0))
-        cm_, ce_ = xmul(c, np.int64(0), hm, he)
-        sm, se = xadd(um, ue, cm_, ce_) if s > 0 else (um, ue)
-        lh, ll = log_sqrt_e(mode, sm, se)
-        dh, dl = dd_sub(lh, ll, vh, vl)  # ln(sqrt(E)/|w|)
-        log_e_hat[s], log_e_lo[s] = (2.0 * dh, 2.0 * dl) if lh > -math.inf else (-math.inf, 0.0)
-    # rho = 2**-q, 2**q >= sqrt(max(1, ehat at the start)) (ehat is largest there: E decays); beyond
-    # ehat = e**4000 rho = 0 (the terms it scales are negligible) and B/rho = hk|w| sqrt(ehat) = hk sqrt(E).
-    e_hat = np.empty(4)
-    hkm, hke = xmul(hm, he, mode[K_M], imode[K_E_I])
-    if log_e_hat[0] < 4000.0:
-        q = np.int64(math.ceil(log_e_hat[0] / (2.0 * LN2_HI))) if log_e_hat[0] > 0.0 else np.int64(0)
-        rho = math.ldexp(1.0, -q)
-        for s in range(4):
-            if log_e_hat[s] > -math.inf:
-                xh, xl = dd_sub(log_e_hat[s], log_e_lo[s], 2.0 * q * LN2_HI, 2.0 * q * LN2_LO)
-                xm, xe = xexp(xh, xl)
-                e_hat[s] = xtof(xm, xe)
-            else:
-                e_hat[s] = 0.0
-        sh_, sl_ = dd_add(vh, vl, q * LN2_HI, q * LN2_LO)
-        wqm, wqe = xexp(sh_, sl_)
-        kqm, kqe = xmul(hkm, hke, wqm, wqe)  # hk|w| 2**q
-        aqm, aqe = am, ae + q  # h lam 2**q
-    else:
-        rho = 0.0
-        for s in range(4):
-            xh, xl = dd_sub(log_e_hat[s], log_e_lo[s], log_e_hat[0], log_e_lo[0])
-            xm, xe = xexp(xh, xl)
-            e_hat[s] = xtof(xm, xe)
-        lh0, ll0 = log_sqrt_e(mode, um, ue)
-        sqm, sqe = xexp(lh0, ll0)
-        kqm, kqe = xmul(hkm, hke, sqm, sqe)  # hk sqrt(E)
-        gm_, ge_ = xexp(0.5 * log_e_hat[0], 0.5 * log_e_lo[0])
-        aqm, aqe = xmul(am, ae, gm_, ge_) if am != 0.0 else (0.0, np.int64(0))  # h lam sqrt(ehat)
-    big_m, big_e = 0.5, np.int64(1)
-    big_m, big_e = xmax(big_m, big_e, tm, te)
-    big_m, big_e = xmax(big_m, big_e, aqm, aqe)
-    big_m, big_e = xmax(big_m, big_e, kqm, kqe)
-    big_m, big_e = xmax(big_m, big_e, km, ke)
-    mu = math.ldexp(1.0 / big_m, -big_e)
-    two_m = xtof(tm / big_m, te - big_e)
-    s_aq = sign * xtof(aqm / big_m, aqe - big_e)
-    k_s = xtof(km / big_m, ke - big_e)
-    k_q = xtof(kqm / big_m, kqe - big_e)
-    g0, d0 = log_chart_rhs(two_m, s_aq, k_s, k_q, e_hat[0], rho)
-    z1 = C1 * g0 / (mu - C1 * d0) if mu - C1 * d0 > 0.0 else 0.0
-    z2 = C2 * g0 / (mu - C2 * d0) if mu - C2 * d0 > 0.0 else 0.0
-    z3 = g0 / (mu - d0) if mu - d0 > 0.0 else 0.0
-    previous = math.inf
-    for _ in range(NEWTON_ITERATIONS):
-        x1, x2, x3 = math.exp(z1), math.exp(z2), math.exp(z3)
-        g1, d1 = log_chart_rhs(two_m, s_aq, k_s * x1, k_q * x1, e_hat[1] / (x1 * x1), rho)
-        g2, d2 = log_chart_rhs(two_m, s_aq, k_s * x2, k_q * x2, e_hat[2] / (x2 * x2), rho)
-        g3, d3 = log_chart_rhs(two_m, s_aq, k_s * x3, k_q * x3, e_hat[3] / (x3 * x3), rho)
-        r1 = mu * (AI11 * z1 + AI12 * z2 + AI13 * z3) - g1
-        r2 = mu * (AI21 * z1 + AI22 * z2 + AI23 * z3) - g2
-        r3 = mu * (AI31 * z1 + AI32 * z2 + AI33 * z3) - g3
-        x1, x2, x3 = solve3(mu * AI11 - d1, mu * AI12, mu * AI13, mu * AI21, mu * AI22 - d2, mu * AI23,
-                            mu * AI31, mu * AI32, mu * AI33 - d3, -r1, -r2, -r3)
-        z1 += x1
-        z2 += x2
-        z3 += x3
-        size = max(abs(x1), abs(x2), abs(x3))
-        if not size < math.inf:
-            return False, 0.0
-        floor = 1e-3 * TOLERANCE + 1e-15 * max(abs(z1), abs(z2), abs(z3))
-        if newton_done(size, previous, floor, TOLERANCE):
-            return True, z3
-        previous = size
-    return False, 0.0
-
-
-@njit(error_model="numpy", cache=True)
-def collocate_ratio(um, ue, hm, he, y0, frame, mode, imode):
-    """One Radau IIA step of h in the ratio chart r = Y 2**frame from Y = y0; returns (ok, increment of Y)."""
-    lm_, le_ = xfromf(mode[LAM])
-    am, ae = xmul(hm, he, lm_, le_)
-    ae -= frame
-    hkm, hke = xmul(hm, he, mode[K_M], imode[K_E_I])
-    bm = np.empty(4)
-    be = np.empty(4, dtype=np.int64)
-    big_m, big_e = 0.5, np.int64(1)
-    big_m, big_e = xmax(big_m, big_e, am, ae)
-    for s in range(4):
-        c = 0.0 if s == 0 else (C1 if s == 1 else (C2 if s == 2 else 1.0))
-        cm_, ce_ = xmul(c, np.int64(0), hm, he)
-        sm, se = xadd(um, ue, cm_, ce_) if s > 0 else (um, ue)
-        rm, re = imbalance(mode, imode, sm, se, True)
-        bm[s], be[s] = xmul(hkm, hke, rm, re)
-        big_m, big_e = xmax(big_m, big_e, bm[s], be[s])
-    mu = math.ldexp(1.0 / big_m, -big_e)
-    r_a = xtof(am / big_m, ae - big_e)
-    rb = np.empty(4)
-    for s in range(4):
-        rb[s] = xtof(bm[s] / big_m, be[s] - big_e)
-    r_c = math.ldexp(4.0, max(min(2 * frame, np.int64(2000)), np.int64(-4000)))
-    g0, d0 = ratio_chart_rhs(r_a, rb[0], y0, r_c)
-    z1 = C1 * g0 / (mu - C1 * d0) if mu - C1 * d0 > 0.0 else 0.0
-    z2 = C2 * g0 / (mu - C2 * d0) if mu - C2 * d0 > 0.0 else 0.0
-    z3 = g0 / (mu - d0) if mu - d0 > 0.0 else 0.0
-    previous = math.inf
-    for _ in range(NEWTON_ITERATIONS):
-        g1, d1 = ratio_chart_rhs(r_a, rb[1], y0 + z1, r_c)
-        g2, d2 = ratio_chart_rhs(r_a, rb[2], y0 + z2, r_c)
-        g3, d3 = ratio_chart_rhs(r_a, rb[3], y0 + z3, r_c)
-        r1 = mu * (AI11 * z1 + AI12 * z2 + AI13 * z3) - g1
-        r2 = mu * (AI21 * z1 + AI22 * z2 + AI23 * z3) - g2
-        r3 = mu * (AI31 * z1 + AI32 * z2 + AI33 * z3) - g3
-        x1, x2, x3 = solve3(mu * AI11 - d1, mu * AI12, mu * AI13, mu * AI21, mu * AI22 - d2, mu * AI23,
-                            mu * AI31, mu * AI32, mu * AI33 - d3, -r1, -r2, -r3)
-        z1 += x1
-        z2 += x2
-        z3 += x3
-        size = max(abs(x1), abs(x2), abs(x3))
-        if not size < math.inf:
-            return False, 0.0
-        scale = max(abs(y0), abs(y0 + z3))
-        floor = 1e-3 * TOLERANCE * scale + 1e-15 * max(abs(z1), abs(z2), abs(z3), abs(y0))
-        if newton_done(size, previous, floor, TOLERANCE * scale):
-            return True, z3
-        previous = size
-    return False, 0.0
-
-
-@njit(error_model="numpy", cache=True)
-def collocate_inverse(um, ue, hm, he, sign, y0, frame, mode, imode):
-    """One Radau IIA step of h in the inverse chart y = 1/w = Y 2**frame from Y = y0 (claim wdf.inverse_chart)."""
-    km_, ke_ = xmul(hm, he, mode[K_M], imode[K_E_I])
-    am, ae = km_, ke_ - frame  # i_a = sign h k / R
-    bm, be = xmul(hm, he, sign * mode[LAM_MINUS_KAPPA], np.int64(0)) if sign > 0.0 else xmul(
-        hm, he, -mode[LPK_M], imode[LPK_E_I])
-    be += 1  # i_b = 2 sign h (lam - sign kappa)
-    lm_, le_ = xfromf(mode[LAM])
-    cm, ce = xmul(hm, he, sign * lm_, le_)  # sign h lam: huge for a long step, it enters only as h lam E
-    i_e = np.empty(4)
-    cem = np.empty(4)
-    cee = np.empty(4, dtype=np.int64)
-    for s in range(4):
-        c = 0.0 if s == 0 else (C1 if s == 1 else (C2 if s == 2 else 1.0))
-        cm_, ce_ = xmul(c, np.int64(0), hm, he)
-        sm, se = xadd(um, ue, cm_, ce_) if s > 0 else (um, ue)
-        em, ee = imbalance(mode, imode, sm, se, False)
-        i_e[s] = xtof(em, ee + 2 * frame)  # E R**2 (E y**2 < 4 in this chart)
-        cem[s], cee[s] = xmul(cm, ce, em, ee + 2 * frame)  # i_ce = sign h lam E R**2
-    big_m, big_e = 0.5, np.int64(1)
-    big_m, big_e = xmax(big_m, big_e, am, ae)
-    big_m, big_e = xmax(big_m, big_e, bm, be)
-    big_m, big_e = xmax(big_m, big_e, cem[0], cee[0])  # |Y| <~ 1 over the step: the term is <~ |i_ce|
-    mu = math.ldexp(1.0 / big_m, -big_e)
-    i_a = sign * xtof(am / big_m, ae - big_e)
-    i_b = xtof(bm / big_m, be - big_e)
-    i_ce = np.empty(4)
-    for s in range(4):
-        i_ce[s] = xtof(cem[s] / big_m, cee[s] - big_e)
-    g0, d0 = inverse_chart_rhs(i_a, i_b, i_ce[0], i_e[0], y0)
-    z1 = C1 * g0 / (mu - C1 * d0) if mu - C1 * d0 > 0.0 else 0.0
-    z2 = C2 * g0 / (mu - C2 * d0) if mu - C2 * d0 > 0.0 else 0.0
-    z3 = g0 / (mu - d0) if mu - d0 > 0.0 else 0.0
-    previous = math.inf
-    for _ in range(NEWTON_ITERATIONS):
-        g1, d1 = inverse_chart_rhs(i_a, i_b, i_ce[1], i_e[1], y0 + z1)
-        g2, d2 = inverse_chart_rhs(i_a, i_b, i_ce[2], i_e[2], y0 + z2)
-        g3, d3 = inverse_chart_rhs(i_a, i_b, i_ce[3], i_e[3], y0 + z3)
-        r1 = mu * (AI11 * z1 + AI12 * z2 + AI13 * z3) - g1
-        r2 = mu * (AI21 * z1 + AI22 * z2 + AI23 * z3) - g2
-        r3 = mu * (AI31 * z1 + AI32 * z2 + AI33 * z3) - g3
-        x1, x2, x3 = solve3(mu * AI11 - d1, mu * AI12, mu * AI13, mu * AI21, mu * AI22 - d2, mu * AI23,
-                            mu * AI31, mu * AI32, mu * AI33 - d3, -r1, -r2, -r3)
-        z1 += x1
-        z2 += x2
-        z3 += x3
-        size = max(abs(x1), abs(x2), abs(x3))
-        if not size < math.inf:
-            return False, 0.0
-        scale = max(abs(y0), abs(y0 + z3))
-        floor = 1e-3 * TOLERANCE * scale + 1e-15 * max(abs(z1), abs(z2), abs(z3), abs(y0))
-        if newton_done(size, previous, floor, TOLERANCE * scale):
-            return True, z3
-        previous = size
-    return False, 0.0
-
-
-@njit(error_model="numpy", cache=True)
-def choose_chart(um, ue, chart, sign, vh, vl, rm, re, mode, imode):
-    """The chart for a step from u, and the state converted to it (rm, re holds r or y).
-
-    ratio: |r| < 1/2 and |w| < lam/(4k) (lam > 0), kept until |r| > 2 or |w| > lam/(2k): where the source
-    lam N dominates, w grows (or crosses zero, only upwards: at w = 0, dw/du = lam sqrt(E) >= 0) linearly,
-    a straight line here and a log singularity in ln|w|; inverse: k|w| > 4|lam - sign(w) kappa| (the quartic
-    term beats the net linear rate: w ~ 1/(2ku) is a straight line here) and E/w^2 < 1, kept until
-    k|w| < |lam - sign(w) kappa| or E/w^2 > 4; log: otherwise (exponential phases are straight lines).
-    """
-    lsh, lsl = log_sqrt_e(mode, um, ue)
-    km_, ke_ = mode[K_M], imode[K_E_I]
-    # ln(lam/k): w = -lam/k ... 0 is where the source lam N matters (the ratio chart's region)
-    ln_source = (math.log(mode[LAM]) - xlog(km_, ke_)[0]) if mode[LAM] > 0.0 else -math.inf
-    if chart == CHART_RATIO:
-        if rm == 0.0 or lsh == -math.inf:
-            return chart, sign, vh, vl, rm, re
-        ah, al = xlog(abs(rm), re)
-        lwh, lwl = dd_add(ah, al, lsh, lsl)
-        if not (xtof(abs(rm), re) > TO_LOG or lwh > ln_source - 0.5 * LN4):
-            return chart, sign, vh, vl, rm, re
-        sign = 1.0 if rm > 0.0 else -1.0
-    elif chart == CHART_INVERSE:
-        ah, al = xlog(abs(rm), re)
-        lwh, lwl = -ah, -al
-        sign = 1.0 if rm > 0.0 else -1.0
-    else:
-        lwh, lwl = vh, vl
-    log_e_hat = 2.0 * (lsh - lwh) if lsh > -math.inf else -math.inf
-    ln_kw = xlog(km_, ke_)[0] + lwh if km_ > 0.0 else -math.inf
-    # the net linear rate on this side: 2(lam - kappa) for w > 0 (0 when critical), -2(lam + kappa) for w < 0
-    if sign > 0.0:
-        ln_rates = math.log(abs(mode[LAM_MINUS_KAPPA])) if mode[LAM_MINUS_KAPPA] != 0.0 else -math.inf
-    else:
-        ln_rates = xlog(mode[LPK_M], imode[LPK_E_I])[0]
-    target = CHART_LOG
-    if chart == CHART_INVERSE:
-        if ln_kw > ln_rates and log_e_hat < LN4:
-            target = CHART_INVERSE
-    elif chart == CHART_LOG:
-        if mode[LAM] > 0.0 and log_e_hat > LN4 and lwh < ln_source - LN4:
-            target = CHART_RATIO
-        elif ln_kw > ln_rates + LN4 and log_e_hat < 0.0:
-            target = CHART_INVERSE
-    if target == chart:
-        return chart, sign, vh, vl, rm, re
-    if target == CHART_LOG:
-        return CHART_LOG, sign, lwh, lwl, rm, re
-    if target == CHART_INVERSE:
-        m, e = xexp(-lwh, -lwl)
-        return CHART_INVERSE, sign, vh, vl, sign * m, e
-    dh, dl = dd_sub(lwh, lwl, lsh, lsl)
-    m, e = xexp(dh, dl)
-    return CHART_RATIO, sign, vh, vl, sign * m, e
-
-
-@njit(error_model="numpy", cache=True)
-def advance(um, ue, hm, he, chart, sign, vh, vl, rm, re, mode, imode):
-    """One step h as one Radau step and as two half steps (Richardson extrapolation, order 6).
-
-    Returns (ok, error, allowed, v_hi, v_lo, r_m, r_e) of the two-half-step result.
-    """
-    hh_m, hh_e = hm, he - 1
-    mid_m, mid_e = xadd(um, ue, hh_m, hh_e)
-    if chart == CHART_LOG:
-        ok_full, z_full = collocate_log(um, ue, hm, he, sign, vh, vl, mode, imode)
-        ok_mid, z_mid = collocate_log(um, ue, hh_m, hh_e, sign, vh, vl, mode, imode)
-        if not (ok_full and ok_mid):
-            return False, math.inf, 0.0, vh, vl, rm, re
-        mh, ml = dd_add(vh, vl, z_mid, 0.0)
-        ok_half, z_half = collocate_log(mid_m, mid_e, hh_m, hh_e, sign, mh, ml, mode, imode)
-        difference = (z_mid + z_half - z_full) / 31.0
-        if not (ok_half and abs(difference) < math.inf):
-            return False, math.inf, 0.0, vh, vl, rm, re
-        nh, nl = dd_add(mh, ml, z_half + difference, 0.0)
-        return True, abs(difference), TOLERANCE + 4e-16 * abs(z_full), nh, nl, rm, re
-    # The frame: |r| or the step's increment, at most h lam, at most the quasi-steady lam/(k sqrt E) when stiff.
-    if chart == CHART_INVERSE:
-        # The frame: |y| or the step's increment, at most 4hk, at most the fixed point's k/(lam + kappa).
-        im_, ie_ = xmul(hm, he, mode[K_M], imode[K_E_I])
-        ie_ += 2
-        rate_m, rate_e = xmul(hm, he, mode[LPK_M], imode[LPK_E_I])
-        if not xless(rate_m, rate_e + 1, 0.5, np.int64(1)):
-            im_, ie_ = xdiv(im_, ie_, rate_m, rate_e + 1)
-        scale_m, scale_e = xmax(rm, re, im_, ie_)
-        frame = scale_e
-        if abs(frame) > 3000:
-            return False, math.inf, 0.0, vh, vl, rm, re
-        y0 = math.ldexp(rm, max(re - frame, np.int64(-4000)))
-        ok_full, z_full = collocate_inverse(um, ue, hm, he, sign, y0, frame, mode, imode)
-        ok_mid, z_mid = collocate_inverse(um, ue, hh_m, hh_e, sign, y0, frame, mode, imode)
-        if not (ok_full and ok_mid):
-            return False, math.inf, 0.0, vh, vl, rm, re
-        ym = y0 + z_mid
-        ok_half, z_half = collocate_inverse(mid_m, mid_e, hh_m, hh_e, sign, ym, frame, mode, imode)
-        difference = (z_mid + z_half - z_full) / 31.0
-        if not (ok_half and abs(difference) < math.inf) or not y0 * (ym + z_half + difference) > 0.0:
-            return False, math.inf, 0.0, vh, vl, rm, re
-        y1 = ym + (z_half + difference)
-        n_m, n_e = xnorm(y1, frame)
-        return True, abs(difference), TOLERANCE * abs(y1) + 4e-16 * abs(z_full), vh, vl, n_m, n_e
-    lm_, le_ = xfromf(mode[LAM])
-    lm, le = xmul(hm, he, lm_, le_)
-    sm_, se_ = imbalance(mode, imode, um, ue, True)
-    bm_, be_ = xmul(hm, he, mode[K_M], imode[K_E_I])
-    bm_, be_ = xmul(bm_, be_, sm_, se_)
-    if not xless(bm_, be_, 0.5, np.int64(1)):
-        lm, le = xdiv(lm, le, bm_, be_)
-    scale_m, scale_e = xmax(rm, re, lm, le)
-    frame = scale_e if scale_m != 0.0 else np.int64(0)
-    if frame > 500:
-        return False, math.inf, 0.0, vh, vl, rm, re
-    y0 = math.ldexp(rm, max(re - frame, np.int64(-4000)))
-    ok_full, z_full = collocate_ratio(um, ue, hm, he, y0, frame, mode, imode)
-    ok_mid, z_mid = collocate_ratio(um, ue, hh_m, hh_e, y0, frame, mode, imode)
-    if not (ok_full and ok_mid):
-        return False, math.inf, 0.0, vh, vl, rm, re
-    ym = y0 + z_mid
-    ok_half, z_half = collocate_ratio(mid_m, mid_e, hh_m, hh_e, ym, frame, mode, imode)
-    difference = (z_mid + z_half - z_full) / 31.0
-    if not (ok_half and abs(difference) < math.inf):
-        return False, math.inf, 0.0, vh, vl, rm, re
-    y1 = ym + (z_half + difference)
-    size = abs(y1) if y0 * y1 > 0.0 else max(abs(y0), abs(y1))
-    n_m, n_e = xnorm(y1, frame)
-    return True, abs(difference), TOLERANCE * size + 4e-16 * abs(z_full), vh, vl, n_m, n_e
-
-
-@njit(error_model="numpy", cache=True)
-def step_factor(error, allowed):
-    """Next step over this step: the usual 0.9 (allowed/error)^(1/6), between 0.2 and 4."""
-    if error == 0.0:
-        return 4.0
-    return min(4.0, max(0.2, 0.9 * (allowed / error) ** (1.0 / 6.0)))
-
-
-@njit(error_model="numpy", cache=True)
-def scaled(m, e, factor):
-    """(m 2**e) * factor for a positive factor."""
-    return xnorm(m * factor, e)
-
-
-@njit(error_model="numpy", cache=True)
-def mapping(chart, sign, vh, vl, rm, re, um, ue, mode, imode):
-    """w at u as (m, e)."""
-    if chart == CHART_LOG:
-        m, e = xexp(vh, vl)
-        return sign * m, e
-    if chart == CHART_INVERSE:
-        return xdiv(0.5, np.int64(1), rm, re)
-    sm, se = imbalance(mode, imode, um, ue, True)
-    return xmul(rm, re, sm, se)
-
-
-@njit(error_model="numpy", cache=True)
-def vanished(chart, sign, vh, vl, rm, re, um, ue, mode, imode):
-    """|w| < 2**-1100 now and for ever after: for lam = 0 |w| never grows; for lam <= kappa,
-    dw/du <= lam sqrt(E) bounds every later |w| by |w| + lam sqrt(E)/(2 kappa), so sqrt(E) < 2**-1100 suffices."""
-    wm, we = mapping(chart, sign, vh, vl, rm, re, um, ue, mode, imode)
-    if wm != 0.0 and we >= VANISHED_EXPONENT:
-        return False
-    if mode[LAM] == 0.0:
-        return True
-    if mode[LAM] > mode[KAPPA]:
-        return False
-    sm, se = imbalance(mode, imode, um, ue, True)
-    return sm == 0.0 or se < VANISHED_EXPONENT
-
-
-@njit(error_model="numpy", cache=True)
-def reach(um, ue, tm, te, hm, he, chart, sign, vh, vl, rm, re, mode, imode):
-    """Integrate from u to the output time t (> u) by steps that land on t; returns (status, w_m, w_e, steps).
-
-    Deterministic given (u, state, t): a separate sub-integration, so that an output does not depend
-    on which other times were requested.
-    """
-    steps = 0
-    while True:
-        chart, sign, vh, vl, rm, re = choose_chart(um, ue, chart, sign, vh, vl, rm, re, mode, imode)
-        rem_m, rem_e = xsub(tm, te, um, ue)
-        last = not xless(hm, he, rem_m, rem_e)
-        if last:
-            sm, se = rem_m, rem_e
-            nm, ne = tm, te
-        else:
-            nm, ne = xadd(um, ue, hm, he)
-            sm, se = xsub(nm, ne, um, ue)
-        if sm == 0.0:
-            return STATUS_STEP_UNDERFLOW, 0.0, np.int64(0), steps
-        ok, error, allowed, nvh, nvl, nrm, nre = advance(um, ue, sm, se, chart, sign, vh, vl, rm, re, mode, imode)
-        steps += 1
-        if ok and error <= allowed:
-            um, ue = nm, ne
-            vh, vl, rm, re = nvh, nvl, nrm, nre
-            if last:
-                wm, we = mapping(chart, sign, vh, vl, rm, re, um, ue, mode, imode)
-                return STATUS_OK, wm, we, steps
-            hm, he = scaled(sm, se, step_factor(error, allowed))
-        else:
-            hm, he = scaled(sm, se, 0.25 if not ok else step_factor(error, allowed))
-
-
-@njit(error_model="numpy", cache=True)
-def balanced(mode, imode, um, ue):
-    """w(u) on w1 = w2 or w1 = -w2 (closed forms), as (m, e)."""
-    kind = imode[KIND_I]
-    if kind == KIND_ZERO or um == 0.0:
-        return (0.0, np.int64(0)) if kind == KIND_ZERO else xfromf(mode[W1] * mode[W2])
-    if kind == KIND_P_LINE:
-        rm, re = xfromf(abs(mode[LAM_MINUS_KAPPA]))
-    else:
-        rm, re = mode[LPK_M], imode[LPK_E_I]
-    xm, xe = xmul(rm, re, um, ue)
-    x = xtof(xm, xe + 1)  # 2 a u
-    gm, ge = xexp(-x, 0.0)
-    if x < 1.0:
-        pm_, pe_ = xfromf(phi(x))
-        dm, de = xmul(um, ue + 1, pm_, pe_)
-    else:
-        dm, de = xdiv(-vexpm1(-x) if x < 746.0 else 1.0, np.int64(0), rm, re)
-    if kind == KIND_P_LINE and mode[LAM_MINUS_KAPPA] >= 0.0:
-        return balanced_growth(mode[X0_M], imode[X0_E_I], mode[K_M], imode[K_E_I], gm, ge, dm, de)
-    wm, we = balanced_decay(mode[X0_M], imode[X0_E_I], mode[K_M], imode[K_E_I], gm, ge, dm, de)
-    return (wm, we) if kind == KIND_P_LINE else (-wm, we)
-
-
-@njit(error_model="numpy", cache=True)
-def prepare_rows(lam, eps, kappa, w1, w2, mode, imode, state, istate):
-    """Per-mode constants and the initial state of each row."""
-    for i in range(lam.shape[0]):
-        a, b = w1[i], w2[i]
-        mode[i, LAM] = lam[i]
-        mode[i, EPS] = eps[i]
-        mode[i, KAPPA] = kappa[i]
-        mode[i, LAM_MINUS_KAPPA] = lam[i] - kappa[i]
-        mode[i, W1] = a
-        mode[i, W2] = b
-        big = 2.0 ** 1020
-        if max(lam[i], eps[i]) >= big:
-            mode[i, K_M], imode[i, K_E_I] = xnorm(lam[i] * 0.25 + eps[i] * 0.25, 2)
-        else:
-            mode[i, K_M], imode[i, K_E_I] = xfromf(lam[i] + eps[i])
-        if max(lam[i], kappa[i]) >= big:
-            mode[i, LPK_M], imode[i, LPK_E_I] = xnorm(lam[i] * 0.25 + kappa[i] * 0.25, 2)
-        else:
-            mode[i, LPK_M], imode[i, LPK_E_I] = xfromf(lam[i] + kappa[i])
-        if max(abs(a), abs(b)) >= big:
-            sm, se = xnorm(a * 0.25 + b * 0.25, 2)
-            dm, de = xnorm(b * 0.25 - a * 0.25, 2)
-        else:
-            sm, se = xfromf(a + b)
-            dm, de = xfromf(b - a)
-        scm, sce = xmul(abs(sm), se, abs(dm), de)  # sqrt(C) = |w2^2 - w1^2|
-        mode[i, SQRT_C_M], imode[i, SQRT_C_E_I] = scm, sce
-        mode[i, C_M], imode[i, C_E_I] = xmul(scm, sce, scm, sce)
-        am, ae = xfromf(a)
-        bm, be = xfromf(b)
-        x0m, x0e = xmul(am, ae, am, ae)
-        mode[i, X0_M], imode[i, X0_E_I] = x0m, x0e
-        wm, we = xmul(am, ae, bm, be)
-        if a == 0.0 and b == 0.0:
-            imode[i, KIND_I] = KIND_ZERO
-        elif a == b:
-            imode[i, KIND_I] = KIND_P_LINE
-        elif a == -b:
-            imode[i, KIND_I] = KIND_Q_LINE
-        else:
-            imode[i, KIND_I] = KIND_INTEGRATE
-            mode[i, LN_SQRT_C_HI], mode[i, LN_SQRT_C_LO] = xlog(scm, sce)
-        # Initial step 2**-4 / (2(lam + kappa) + 4k(w1^2 + w2^2)): below every rate's time scale.
-        bbm, bbe = xmul(bm, be, bm, be)
-        nm, ne = xadd(x0m, x0e, bbm, bbe)
-        lm, le = xmul(mode[i, K_M], imode[i, K_E_I], nm, ne + 2)
-        lm, le = xadd(lm, le, mode[i, LPK_M], imode[i, LPK_E_I] + 1)
-        mode[i, H0_M], imode[i, H0_E_I] = xnorm(1.0 / lm, -le - 4)
-        state[i, U_M_F] = 0.0
-        istate[i, U_E_S] = 0
-        state[i, H_M_F] = mode[i, H0_M]
-        istate[i, H_E_S] = imode[i, H0_E_I]
-        rm, re = xdiv(wm, we, scm, sce) if scm != 0.0 else (0.0, np.int64(0))
-        if wm == 0.0:
-            istate[i, CHART_S] = CHART_RATIO
-            state[i, R_M_F], istate[i, R_E_S] = rm, re
-            state[i, SIGN_F] = 1.0
-        else:
-            istate[i, CHART_S] = CHART_LOG
-            state[i, SIGN_F] = 1.0 if wm > 0.0 else -1.0
-            state[i, V_HI_F], state[i, V_LO_F] = xlog(abs(wm), we)
-        istate[i, NEXT_S] = 0
-        istate[i, STEPS_S] = 0
-        istate[i, STATUS_S] = STATUS_OK
-        istate[i, FINISHED_S] = 0
-
-
-@njit(error_model="numpy", cache=True)
-def emit(wm, we, out, index, state, istate):
-    """out[index] = w, or the overflow status (and log2|w| for the message) beyond float64."""
-    if wm != 0.0 and we > 1024:
-        istate[STATUS_S] = STATUS_OVERFLOW
-        istate[FAILED_S] = index
-        state[LOG2_W_F] = math.log2(abs(wm)) + we
-        return False
-    out[index] = xtof(wm, we)
-    return True
-
-
-@njit(error_model="numpy", cache=True)
-def ode_row(t, order, tau, mode, imode, state, istate, out, budget):
-    """Advance one mode's integration by up to about ``budget`` steps, writing each output reached."""
-    j = istate[NEXT_S]
-    m = order.shape[0]
-    um, ue = state[U_M_F], istate[U_E_S]
-    hm, he = state[H_M_F], istate[H_E_S]
-    chart, sign = istate[CHART_S], state[SIGN_F]
-    vh, vl = state[V_HI_F], state[V_LO_F]
-    rm, re = state[R_M_F], istate[R_E_S]
-    taum, taue = xfromf(tau)
-    steps = 0
-    while j < m:
-        index = order[j]
-        if t[index] == 0.0:
-            value = mode[W1] * mode[W2]
-            if not abs(value) < math.inf:
-                istate[STATUS_S] = STATUS_OVERFLOW
-                istate[FAILED_S] = index
-                state[LOG2_W_F] = math.log2(abs(mode[W1])) + math.log2(abs(mode[W2]))
-                break
-            out[index] = value
-            j += 1
-            continue
-        if chart == CHART_VANISHED:
-            out[index] = 0.0
-            j += 1
-            continue
-        tfm, tfe = xfromf(t[index])
-        tm, te = xdiv(tfm, tfe, taum, taue)
-        if imode[KIND_I] != KIND_INTEGRATE:
-            wm, we = balanced(mode, imode, tm, te)
-            if not emit(wm, we, out, index, state, istate):
-                break
-            j += 1
-            continue
-        if steps >= budget:
-            break
-        chart, sign, vh, vl, rm, re = choose_chart(um, ue, chart, sign, vh, vl, rm, re, mode, imode)
-        nm, ne = xadd(um, ue, hm, he)
-        hm, he = xsub(nm, ne, um, ue)  # the step the clock actually takes
-        if hm == 0.0:
-            istate[STATUS_S] = STATUS_STEP_UNDERFLOW
-            istate[FAILED_S] = index
-            break
-        ok, error, allowed, nvh, nvl, nrm, nre = advance(um, ue, hm, he, chart, sign, vh, vl, rm, re, mode, imode)
-        steps += 1
-        if not (ok and error <= allowed):
-            hm, he = scaled(hm, he, 0.25 if not ok else step_factor(error, allowed))
-            continue
-        failed = False
-        while j < m:  # every output in (u, u + h]: a separate sub-integration from u
-            index = order[j]
-            tfm, tfe = xfromf(t[index])
-            tm, te = xdiv(tfm, tfe, taum, taue)
-            if xless(nm, ne, tm, te):
-                break
-            if tm == nm and te == ne:
-                wm, we = mapping(chart, sign, nvh, nvl, nrm, nre, nm, ne, mode, imode)
-            else:
-                code, wm, we, sub = reach(um, ue, tm, te, hm, he, chart, sign, vh, vl, rm, re, mode, imode)
-                steps += sub
-                if code != STATUS_OK:
-                    istate[STATUS_S] = code
-                    istate[FAILED_S] = index
-                    failed = True
-                    break
-            if not emit(wm, we, out, index, state, istate):
-                failed = True
-                break
-            j += 1
-        if failed:
-            break
-        um, ue = nm, ne
-        vh, vl, rm, re = nvh, nvl, nrm, nre
-        hm, he = scaled(hm, he, step_factor(error, allowed))
-        if vanished(chart, sign, vh, vl, rm, re, um, ue, mode, imode):
-            chart = CHART_VANISHED
-    istate[NEXT_S] = j
-    istate[STEPS_S] += steps
-    if j >= m or istate[STATUS_S] != STATUS_OK:
-        istate[FINISHED_S] = 1
-    state[U_M_F], istate[U_E_S] = um, ue
-    state[H_M_F], istate[H_E_S] = hm, he
-    istate[CHART_S], state[SIGN_F] = chart, sign
-    state[V_HI_F], state[V_LO_F] = vh, vl
-    state[R_M_F], istate[R_E_S] = rm, re
-
-
-@njit(parallel=True, error_model="numpy", cache=True)
-def run_rows(t, order, tau, mode, imode, state, istate, out, budget):
-    """Rows of t (2-D) are the times of one mode each; advances every unfinished row; returns how many are left."""
-    left = 0
-    for i in prange(t.shape[0]):
-        if istate[i, FINISHED_S] == 0:
-            ode_row(t[i], order[i], tau[i], mode[i], imode[i], state[i], istate[i], out[i], budget)
-            left += 1 - istate[i, FINISHED_S]
-    return left
-
-
-@njit(error_model="numpy", cache=True)
-def run_rows_serial(t, order, tau, mode, imode, state, istate, out, budget):
-    """run_rows in one thread (no thread-pool start-up for a single mode)."""
-    left = 0
-    for i in range(t.shape[0]):
-        if istate[i, FINISHED_S] == 0:
-            ode_row(t[i], order[i], tau[i], mode[i], imode[i], state[i], istate[i], out[i], budget)
-            left += 1 - istate[i, FINISHED_S]
-    return left
-'''
+        header = _HEADER.format(name=self.name, claims=", ".join(self.claims), fingerprint=self.fingerprint(),
+                                claims_tuple=self.claims, imports=self.imports)
+        return "\n\n".join([header, *(f.source() for f in self.functions), self.glue])
 
 
 # --- the generated functions ----------------------------------------------------------------
@@ -1396,21 +238,7 @@ def gd_spec() -> OdeModuleSpec:
         returns=("delta1", "delta2"),
     )
     claims = ("wdf.gd_scaled_step", "eq2.gradient_flow", "eq3.gradient_flow")
-    return OdeModuleSpec("gd_iterates", claims, (delta,), GD_TEMPLATE)
-
-
-def _radau_inverse() -> str:
-    """``A⁻¹`` of the 3-stage Radau IIA method, exactly (SymPy), as float literals ``AIij``."""
-    import sympy as sp
-
-    s6 = sp.sqrt(6)
-    a = sp.Matrix([
-        [(88 - 7 * s6) / 360, (296 - 169 * s6) / 1800, (-2 + 3 * s6) / 225],
-        [(296 + 169 * s6) / 1800, (88 + 7 * s6) / 360, (-2 - 3 * s6) / 225],
-        [(16 - s6) / 36, (16 + s6) / 36, sp.Rational(1, 9)],
-    ])
-    inverse = a.inv()
-    return "\n".join(f"AI{i + 1}{j + 1} = {float(sp.N(inverse[i, j], 30))!r}" for i in range(3) for j in range(3))
+    return OdeModuleSpec("gd_iterates", claims, (delta,), GD_IMPORTS, GD_GLUE)
 
 
 def ode_spec() -> OdeModuleSpec:
@@ -1446,8 +274,7 @@ def ode_spec() -> OdeModuleSpec:
               "wdf.ratio_chart",
               "wdf.product_solution", "wdf.balanced_w_lines", "wdf.balanced_w_growth", "wdf.balanced_w_decay",
               "wdf.balanced_w_critical", "wdf.balanced_d_forms")
-    template = ODE_TEMPLATE.replace("{radau_inverse}", _radau_inverse())
-    return OdeModuleSpec("mode_trajectory", claims, functions, template)
+    return OdeModuleSpec("mode_trajectory", claims, functions, ODE_IMPORTS, ODE_GLUE)
 
 
 def ode_specs() -> dict[str, OdeModuleSpec]:

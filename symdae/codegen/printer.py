@@ -1,17 +1,24 @@
 """SymPy → Numba-compatible Python source, with common-subexpression elimination.
 
 The printer maps ``exp``/``expm1`` to the vectorisable versions of
-:mod:`symdae.kernels._vmath`, ``hypot``/``log``/``sqrt`` to :mod:`math`, and
-``Piecewise`` to conditional expressions. :func:`function_source` emits one
-``@njit(inline="always")`` function computing named quantities in order.
+:mod:`symdae.kernels._vmath`, ``hypot``/``log``/``sqrt`` to :mod:`math`,
+``Piecewise`` to conditional expressions and integer powers to the products
+Numba compiles them to (so that ``NUMBA_DISABLE_JIT=1`` computes the same bits).
+:func:`function_source` emits one ``@njit(inline="always")`` function computing
+named quantities in order; :func:`xf_function_source` the same in the
+extended floats of :mod:`symdae.kernels._xf`, and :func:`arithmetic_source` in
+the double-double (:data:`DD`) or int64-exponent (:data:`XF`) arithmetic of
+:mod:`symdae.kernels._xint`, every value two scalars.
 """
 
 from __future__ import annotations
 
 import graphlib
 import keyword
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
@@ -37,6 +44,27 @@ class NumbaPrinter(PythonCodePrinter):
 
     def _print_Infinity(self, expr: sp.Expr) -> str:
         return "math.inf"
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        """Integer powers as the products Numba compiles ``x**n`` to, so that plain Python computes the same.
+
+        Numba unrolls ``x**n`` for a constant integer ``n`` by binary exponentiation (``x**3`` is
+        ``x*(x*x)``, ``x**-2`` is ``1/(x*x)``), while Python's ``**`` is C's ``pow``, which can differ
+        in the last bit: printing the products makes ``NUMBA_DISABLE_JIT=1`` give the compiled results.
+        """
+        base, exponent = expr.as_base_exp()
+        if not (exponent.is_Integer and abs(int(exponent)) >= 2):
+            return str(super()._print_Pow(expr, rational=rational))
+        factor = self._print(base) if base.is_Symbol else f"({self._print(base)})"
+        result, factors, n = "", 0, abs(int(exponent))
+        while n:
+            if n & 1:
+                result, factors = (f"{result}*{factor}" if result else factor), factors + 1
+            n >>= 1
+            if n:
+                factor = f"({factor}*{factor})"
+        result = result if factors == 1 else f"({result})"
+        return result if exponent > 0 else f"(1/{result})"
 
 
 def safe_name(name: str) -> str:
@@ -161,3 +189,111 @@ def xf_function_source(name: str, args: Sequence[str], outputs: Sequence[sp.Expr
     lines += [f"    {temp} = {xf_code(value)}" for temp, value in replacements]
     lines.append(f"    return ({', '.join(xf_code(e) for e in reduced)},)")
     return "\n".join(lines) + "\n"
+
+
+# --- double-double and int64-exponent arithmetic (symdae.kernels._xint) ---------------------------
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """How one number system prints: the suffixes of a value's two parts and its operations."""
+
+    parts: tuple[str, str]
+    add: str
+    sub: str | None  # None: only sums of positive terms
+    mul: str
+    div: str | None
+    neg: str | None
+
+    def constant(self, value: float) -> tuple[str, str]:
+        if self is DD:
+            return repr(value), "0.0"
+        mantissa, exponent = math.frexp(value)
+        return repr(mantissa), repr(exponent)
+
+
+DD = Arithmetic(("_hi", "_lo"), "dd_add", "dd_sub", "dd_mul", None, "dd_neg")
+XF = Arithmetic(("_m", "_e"), "xadd", None, "xmul", "xdiv", None)
+
+
+def arithmetic_source(name: str, args: Sequence[str], assignments: Sequence[tuple[str, sp.Expr]],
+                       returns: Sequence[str], arithmetic: Arithmetic) -> str:
+    """Source of an inlined Numba function evaluating ``assignments`` in ``arithmetic``.
+
+    The expressions are reduced to common subexpressions (``sympy.cse``) and every node is
+    printed as one call of the number system's operation on its operands' two parts.
+    """
+    hi, lo = arithmetic.parts
+    lines = ['@njit(inline="always", error_model="numpy", cache=True)',
+             f"def {name}({', '.join(f'{a}{hi}, {a}{lo}' for a in args)}):"]
+    counter = iter(range(10**6))
+
+    def temp(call: str) -> tuple[str, str]:
+        n = f"_t{next(counter)}"
+        lines.append(f"    {n}{hi}, {n}{lo} = {call}")
+        return f"{n}{hi}", f"{n}{lo}"
+
+    def number(value: sp.Expr) -> tuple[str, str]:
+        as_float = float(value)
+        if sp.Rational(as_float) != value or (arithmetic is XF and as_float <= 0):
+            raise ValueError(f"{value} is not an exactly representable (positive, for {name}) constant")
+        return arithmetic.constant(as_float)
+
+    def emit(expr: sp.Expr) -> tuple[str, str]:
+        if expr.is_Symbol:
+            return f"{expr.name}{hi}", f"{expr.name}{lo}"
+        if expr.is_Number:
+            return number(expr)
+        if expr.is_Add:
+            terms = sorted(expr.args, key=sp.default_sort_key)
+            positive = [t for t in terms if not t.could_extract_minus_sign()]
+            negative = [-t for t in terms if t.could_extract_minus_sign()]
+            if negative and arithmetic.sub is None:
+                raise ValueError(f"{name}: {expr} has a negative term; {arithmetic.add} adds positive terms only")
+            if not positive:
+                return temp(f"{arithmetic.neg}({_pair(emit(sp.Add(*negative)))})")
+            value = emit(positive[0])
+            for term in positive[1:]:
+                value = temp(f"{arithmetic.add}({_pair(value)}, {_pair(emit(term))})")
+            for term in negative:
+                value = temp(f"{arithmetic.sub}({_pair(value)}, {_pair(emit(term))})")
+            return value
+        if expr.is_Mul or expr.is_Pow:
+            coeff, rest = expr.as_coeff_Mul()
+            if coeff < 0:
+                if arithmetic.neg is None:
+                    raise ValueError(f"{name}: {expr} is negative")
+                return temp(f"{arithmetic.neg}({_pair(emit(-expr))})")
+            numerators: list[sp.Expr] = []
+            denominators: list[sp.Expr] = []
+            for factor in sp.Mul.make_args(rest):
+                base, exponent = factor.as_base_exp()
+                if not (exponent.is_Integer and exponent != 0):
+                    raise ValueError(f"{name}: cannot print the power {factor}")
+                (numerators if exponent > 0 else denominators).extend([base] * abs(int(exponent)))
+            if coeff != 1:
+                numerators.insert(0, coeff)
+            if denominators and arithmetic.div is None:
+                raise ValueError(f"{name}: {expr} has a quotient; {arithmetic.mul} multiplies only")
+            value = emit(numerators[0]) if numerators else number(sp.Integer(1))
+            for factor in numerators[1:]:
+                value = temp(f"{arithmetic.mul}({_pair(value)}, {_pair(emit(factor))})")
+            for factor in denominators:
+                value = temp(f"{arithmetic.div}({_pair(value)}, {_pair(emit(factor))})")
+            return value
+        raise ValueError(f"{name}: cannot print {expr!r} in {arithmetic.add}-arithmetic")
+
+    replacements, reduced = sp.cse([e for _, e in assignments], symbols=sp.numbered_symbols("_cse"),
+                                   order="none")
+    for symbol, value in replacements:
+        h, low = emit(value)
+        lines.append(f"    {symbol.name}{hi}, {symbol.name}{lo} = {h}, {low}")
+    for (target, _), value in zip(assignments, reduced, strict=True):
+        h, low = emit(value)
+        lines.append(f"    {target}{hi}, {target}{lo} = {h}, {low}")
+    lines.append(f"    return {', '.join(f'{r}{hi}, {r}{lo}' for r in returns)}")
+    return "\n".join(lines) + "\n"
+
+
+def _pair(value: tuple[str, str]) -> str:
+    return f"{value[0]}, {value[1]}"

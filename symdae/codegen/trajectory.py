@@ -20,13 +20,12 @@ evaluating the forms -- is the ordinary Numba source of
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from symdae.codegen.cache import KernelGroup
+from symdae.codegen.fingerprint import fingerprint
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -143,28 +142,21 @@ class TrajectoryModuleSpec:
 
     def fingerprint(self) -> str:
         """SHA-256 of the expressions, the generator and engine sources, and the versions involved."""
-        from symdae.codegen.kernel import _version
-
-        parts = [self.name, TEMPLATE_VERSION, sys.version.split()[0],
-                 *(f"{pkg}=={_version(pkg)}" for pkg in ("sympy", "numba", "numpy", "symdae")),
-                 _sources_hash(), *(f.signature() for f in self.functions), self.loops,
-                 f"status={self.status}"]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return fingerprint(self.name, TEMPLATE_VERSION, _sources(),
+                           [*(f.signature() for f in self.functions), self.loops, f"status={self.status}"])
 
     def source(self) -> str:
-        fingerprint = self.fingerprint()
         header = _HEADER.format(name=self.name, status=self.status, claims=", ".join(self.claims),
-                                fingerprint=fingerprint, claims_tuple=self.claims)
+                                fingerprint=self.fingerprint(), claims_tuple=self.claims)
         return "\n\n".join([header, *(f.source() for f in self.functions), self.loops])
 
 
-def _sources_hash() -> str:
-    """Digest of the code the generated modules are printed by or import (printer, this file, the engine)."""
+def _sources() -> list[Path]:
+    """The code the generated modules are printed by or import (printer, this file, the engine)."""
     here = Path(__file__).parent
     kernels = here.parent / "kernels"
-    sources = (here / "printer.py", here / "trajectory.py", kernels / "_vmath.py", kernels / "_xf.py",
-               kernels / "_trajectory.py")
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+    return [here / "printer.py", here / "trajectory.py", kernels / "_vmath.py", kernels / "_xf.py",
+            kernels / "_trajectory.py", kernels / "_status.py"]
 
 
 def trajectory_specs() -> dict[str, TrajectoryModuleSpec]:

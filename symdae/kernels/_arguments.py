@@ -16,6 +16,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from symdae.kernels._status import message
+
 Rule = Literal["real", "nonnegative", "positive"]
 _RULE_TEXT = {"nonnegative": ">= 0", "positive": "> 0"}
 
@@ -210,7 +212,8 @@ def _check(module: ModuleType, status: NDArray[np.int64], block_modes: Sequence[
     t = shared[j] if shared is not None else full[i, j] if full is not None else None
     when = "" if t is None else f" at t={float(t)!r}"
     mode = ", ".join(f"{m.name}={float(b[i])!r}" for m, b in zip(modes, block_modes, strict=True))
-    raise ValueError(f"{module.KERNEL}: w(t){when} for {mode} {OVERFLOW_TEXT} ({failed.size} mode(s) failed)")
+    raise ValueError(message(module.KERNEL, int(status[i]),
+                             f"w(t){when} for {mode} {OVERFLOW_TEXT} ({failed.size} mode(s) failed)"))
 
 
 def per_row_modes(modes: Sequence[Argument], shape: tuple[int, ...]) -> list[FloatArray] | None:

@@ -34,6 +34,8 @@ from symdae.kernels._arguments import (
     refuse_overlap,
     result,
 )
+from symdae.kernels._layout import FAILED_STEP, MODE_FLOATS, MODE_INTS, PROGRESS, STATE_FLOATS, STATE_INTS, STATUS
+from symdae.kernels._status import Status, message
 
 __all__ = ["IntegrationError", "gd_iterates", "mode_trajectory"]
 
@@ -195,19 +197,17 @@ def mode_trajectory(
 
 def _integrate(times: NDArray[np.float64], modes: list[FloatArray], target: NDArray[np.float64]) -> None:
     """Rows of ``times`` for the modes (all κ > 0) into ``target``, in interruptible chunks."""
-    from symdae.codegen import ode
-
     module = _load("mode_trajectory")
     rows = times.shape[0]
     order = np.argsort(times, axis=1, kind="stable")
-    mode = np.zeros((rows, len(ode.MODE_FLOATS)))
-    imode = np.zeros((rows, len(ode.MODE_INTS)), dtype=np.int64)
-    state = np.zeros((rows, len(ode.STATE_FLOATS)))
-    istate = np.zeros((rows, len(ode.STATE_INTS)), dtype=np.int64)
+    mode = np.zeros((rows, len(MODE_FLOATS)))
+    imode = np.zeros((rows, len(MODE_INTS)), dtype=np.int64)
+    state = np.zeros((rows, len(STATE_FLOATS)))
+    istate = np.zeros((rows, len(STATE_INTS)), dtype=np.int64)
     lam_, eps_, kappa_, tau_, w1_, w2_ = modes
     module.prepare_rows(lam_, eps_, kappa_, w1_, w2_, mode, imode, state, istate)
     budget = STEP_BUDGET + STEP_BUDGET_PER_OUTPUT * times.shape[1]
-    steps, status = ode.STATE_INTS.index("steps"), ode.STATE_INTS.index("status")
+    steps, status = STATE_INTS.index("steps"), STATE_INTS.index("status")
 
     def chunk(part: slice, per_row: int) -> int:
         run = module.run_rows if part.stop - part.start > 1 else module.run_rows_serial
@@ -223,7 +223,7 @@ def _integrate(times: NDArray[np.float64], modes: list[FloatArray], target: NDAr
         return left
 
     _in_chunks(chunk, rows, CHUNK_STEPS)
-    failed = np.flatnonzero(istate[:, status] != ode.STATUS_OK)
+    failed = np.flatnonzero(istate[:, status] != Status.OK)
     if failed.size:
         _raise_on_failure(int(istate[failed[0], status]), failed, times, modes, state, istate)
 
@@ -231,22 +231,20 @@ def _integrate(times: NDArray[np.float64], modes: list[FloatArray], target: NDAr
 def _raise_on_failure(code: int, failed: NDArray[np.intp], times: NDArray[np.float64], modes: Sequence[FloatArray],
                       state: NDArray[np.float64], istate: NDArray[np.int64]) -> None:
     """The ValueError or IntegrationError for status ``code`` of the rows ``failed``, naming the first."""
-    from symdae.codegen import ode
-
     i = int(failed[0])
-    index = int(istate[i, ode.STATE_INTS.index("failed")])
+    index = int(istate[i, STATE_INTS.index("failed")])
     when = f"t={float(times[i, index])!r}"
     mode = _describe_mode(modes, i)
-    if code == ode.STATUS_OVERFLOW:
-        log2 = float(state[i, ode.STATE_FLOATS.index("log2_w")])
-        raise ValueError(f"mode_trajectory: |w(t)| = 10^{log2 * math.log10(2):.1f} at {when} for {mode} is beyond "
-                         f"float64's range (|w| <= 1.8e308); the mapping there is not representable "
-                         f"({failed.size} mode(s) affected). Only |w1_0 w2_0| > 1.8e308 at small t gets here: "
-                         "ask for later times, or start from smaller weights")
-    if code == ode.STATUS_STEP_UNDERFLOW:
-        raise IntegrationError(f"mode_trajectory: the integrator's step fell below the resolution of the time axis "
-                               f"before {when} for {mode} ({failed.size} mode(s)); this is a bug: please report "
-                               "these arguments")
+    if code == Status.OVERFLOW:
+        log2 = float(state[i, STATE_FLOATS.index("log2_w")])
+        raise ValueError(message(
+            "mode_trajectory", code, f"|w(t)| = 10^{log2 * math.log10(2):.1f} at {when} for {mode} is beyond "
+            f"float64's range (|w| <= 1.8e308); the mapping there is not representable ({failed.size} mode(s) "
+            "affected). Only |w1_0 w2_0| > 1.8e308 at small t gets here"))
+    if code == Status.STEP_UNDERFLOW:
+        raise IntegrationError(message(
+            "mode_trajectory", code, "the integrator's step fell below the resolution of the time axis "
+            f"before {when} for {mode} ({failed.size} mode(s))"))
     raise IntegrationError(f"mode_trajectory: integrator status {code} at {when} for {mode}: please report it")
 
 
@@ -319,8 +317,6 @@ def gd_iterates(
 
 def _descend(counts: NDArray[np.int64], modes: list[FloatArray], out1: FloatArray, out2: FloatArray) -> None:
     """Iterate each row's mode to its largest count, in interruptible chunks."""
-    from symdae.codegen import ode
-
     module = _load("gd_iterates")
     rows = counts.shape[0]
     order = np.argsort(counts, axis=1, kind="stable")
@@ -329,7 +325,7 @@ def _descend(counts: NDArray[np.int64], modes: list[FloatArray], out1: FloatArra
     expo = np.zeros((rows, 3), dtype=np.int64)
     state = np.zeros((rows, 4))
     frame = np.zeros((rows, 2), dtype=np.int64)
-    progress = np.zeros((rows, 5), dtype=np.int64)
+    progress = np.zeros((rows, len(PROGRESS)), dtype=np.int64)
     module.gd_prepare(lam_, eps_, kappa_, tau_, w1_, w2_, coef, expo, state, frame)
     with np.errstate(over="ignore"):
         lam_le_kappa = (lam_ <= kappa_) & (lam_ + kappa_ <= 2.0 * tau_)
@@ -340,11 +336,11 @@ def _descend(counts: NDArray[np.int64], modes: list[FloatArray], out1: FloatArra
                        frame[part], progress[part], out1[part], out2[part], per_row))
 
     _in_chunks(chunk, rows, GD_CHUNK_STEPS)
-    diverged = np.flatnonzero(progress[:, 2] == ode.GD_OVERFLOW)
+    diverged = np.flatnonzero(progress[:, STATUS] == Status.GD_OVERFLOW)
     if diverged.size:
         i = int(diverged[0])
         raise ValueError(f"gd_iterates: the iterates leave float64's range (|w| > 1.8e308) at step "
-                         f"{int(progress[i, 3])} for the mode {_describe_mode(modes, i)} "
+                         f"{int(progress[i, FAILED_STEP])} for the mode {_describe_mode(modes, i)} "
                          f"({diverged.size} mode(s)): gradient descent diverges. {_stability_hint(modes, i)}")
 
 

@@ -25,8 +25,9 @@ runs every mode; two arithmetics evaluate it:
 where its absolute error would show in the result (a mode rising from 1e-300
 passes its midpoint at ``x ≈ 1400``).
 
-Row status codes: :data:`OK`, or :data:`OVERFLOW` where ``|w(t)|`` exceeds
-float64's range (only near ``t = 0`` from weights whose product does).
+Row status codes (:class:`~symdae.kernels._status.Status`): :data:`OK`, or
+:data:`OVERFLOW` where ``|w(t)|`` exceeds float64's range (only near ``t = 0``
+from weights whose product does).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import math
 
 from numba import njit
 
+from symdae.kernels._status import Status
 from symdae.kernels._vmath import vem_g
 from symdae.kernels._xf import (
     two_prod,
@@ -55,7 +57,7 @@ from symdae.kernels._xf import (
     xto,
 )
 
-OK, OVERFLOW = 0, 1
+OK, OVERFLOW = int(Status.OK), int(Status.OVERFLOW)  # row status codes (symdae.kernels._status)
 ZERO, STATIC, DEGENERATE, GENERIC = 0, 1, 2, 3
 """Mode kinds: ``w1 = w2 = 0``; ``λ = ε = 0`` (no dynamics); ``λ = 0`` on a balanced line
 (``R = 0``); everything else."""

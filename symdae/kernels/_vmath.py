@@ -14,10 +14,11 @@ correct underflow through the subnormal range to 0, and ``inf`` beyond
 from __future__ import annotations
 
 import math
+import struct
 
 import numpy as np
 from numba import njit, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 LOG2E = 1.4426950408889634
 LN2_HI = 0.6931471803691238  # ln 2 rounded to 32 significant bits: n * LN2_HI is exact
@@ -27,15 +28,24 @@ _C = [1.0 / math.factorial(j) for j in range(1, 15)]
 C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14 = _C
 
 
+def _int_bits_as_float(bits: int | np.int64) -> float:
+    """Reinterpret the 64 bits of an int64 as a float64 (compiled: an LLVM ``bitcast``)."""
+    return float(struct.unpack("<d", struct.pack("<q", int(bits)))[0])
+
+
 @intrinsic
-def _int_bits_as_float(typingctx, bits):
-    """Reinterpret the 64 bits of an int64 as a float64 (LLVM ``bitcast``)."""
+def _bitcast(typingctx, bits):
     sig = types.float64(types.int64)
 
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], context.get_value_type(types.float64))
 
     return sig, codegen
+
+
+@overload(_int_bits_as_float)
+def _int_bits_as_float_compiled(bits):
+    return lambda bits: _bitcast(bits)
 
 
 @njit(inline="always", error_model="numpy", cache=True)
@@ -61,7 +71,7 @@ def _expm1_reduced(r: float) -> float:
 @njit(inline="always", error_model="numpy", cache=True)
 def _pow2(n: np.int64) -> float:
     """``2**n`` for ``−1022 ≤ n ≤ 1023`` from its exponent bits."""
-    return _int_bits_as_float((np.int64(1023) + n) << np.int64(52))  # type: ignore[call-arg]
+    return _int_bits_as_float((np.int64(1023) + n) << np.int64(52))
 
 
 @njit(inline="always", error_model="numpy", cache=True)
