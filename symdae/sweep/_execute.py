@@ -70,11 +70,19 @@ class _Tally:
                  f"{counts}")
 
 
-def _write_plan(out: Path, runs: Sequence[Run]) -> None:
+def _write_plan(out: Path, runs: Sequence[Run]) -> bool:
+    """Write ``out/sweep.json`` (the runs); return whether it changed."""
     from dataclasses import asdict
 
-    write_atomic(out / SWEEP_JSON, json_text({"format": "symdae-sweep/1", "runs": [
-        {"key": r.key, "label": r.label, "axes": r.axes, "experiment": asdict(r.experiment)} for r in runs]}))
+    text = json_text({"format": "symdae-sweep/1", "runs": [
+        {"key": r.key, "label": r.label, "axes": r.axes, "experiment": asdict(r.experiment)} for r in runs]})
+    try:
+        if (out / SWEEP_JSON).read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    write_atomic(out / SWEEP_JSON, text)
+    return True
 
 
 def run_sweep(runs: Sequence[Run], out: Path | str, *, serial: bool = False, client: Any = None,
@@ -96,7 +104,7 @@ def run_sweep(runs: Sequence[Run], out: Path | str, *, serial: bool = False, cli
         from symdae._io import remove_leftovers
 
         remove_leftovers(out, (*TABLE_FILES, SWEEP_JSON))
-        _write_plan(out, runs)
+        same_plan = not _write_plan(out, runs)
         todo = []
         for run in runs:
             if run_state(run, out) == "done":
@@ -118,7 +126,10 @@ def run_sweep(runs: Sequence[Run], out: Path | str, *, serial: bool = False, cli
         except KeyboardInterrupt:
             outcome.interrupted = True
         finally:
-            if table:
+            tables = [out / name for name in TABLE_FILES]
+            if table and same_plan and not outcome.done and not outcome.failed and all(p.is_file() for p in tables):
+                outcome.tables = tables  # the same runs, none added: the table written last time stands
+            elif table:
                 outcome.tables = write_table(out, runs)
     outcome.seconds = time.perf_counter() - started
     return outcome
