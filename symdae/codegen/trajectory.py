@@ -155,8 +155,8 @@ def _sources() -> list[Path]:
     """The code the generated modules are printed by or import (printer, this file, the engine)."""
     here = Path(__file__).parent
     kernels = here.parent / "kernels"
-    return [here / "printer.py", here / "trajectory.py", kernels / "_vmath.py", kernels / "_xf.py",
-            kernels / "_trajectory.py", kernels / "_status.py"]
+    return [here / "printer.py", here / "trajectory.py",
+            *(kernels / f"{name}.py" for name in ("_vmath", "_floats", "_xf", "_trajectory", "_status"))]
 
 
 def trajectory_specs() -> dict[str, TrajectoryModuleSpec]:

@@ -36,6 +36,7 @@ import math
 
 from numba import njit
 
+from symdae.kernels._floats import ldexp
 from symdae.kernels._status import Status
 from symdae.kernels._vmath import vem_g
 from symdae.kernels._xf import (
@@ -89,8 +90,8 @@ def normalise(lam: float, eps: float, tau: float, w1: float, w2: float):
     if big == 0.0:
         return ZERO, zero, zero, zero, 0.0, 0.0, 0.0, zero, zero, 0.0, 0.0, 0.0
     e = float(math.frexp(big)[1])
-    a = math.ldexp(w1, -int(e))
-    b = math.ldexp(w2, -int(e))
+    a = ldexp(w1, -int(e))
+    b = ldexp(w2, -int(e))
     ph = abs(a + b)
     qh = abs(b - a)
     sh = ph + qh
@@ -122,7 +123,7 @@ def normalise(lam: float, eps: float, tau: float, w1: float, w2: float):
         r_e = float(le - te + 1)
     else:  # m̂ > √3/2: R = kc0 √(1 + ν²), ν = λ̂/m̂ < 1/√3, with k = λ + ε and c0 = pq in double-double
         ke = math.frexp(max(lam, eps))[1]
-        k_hi, k_lo = two_sum(math.ldexp(lam, -ke), math.ldexp(eps, -ke))
+        k_hi, k_lo = two_sum(ldexp(lam, -ke), ldexp(eps, -ke))
         s_hi, s_lo = two_sum(a, b)
         d_hi, d_lo = two_sum(b, -a)
         p_hi, p_lo = (s_hi, s_lo) if s_hi >= 0.0 else (-s_hi, -s_lo)
@@ -154,7 +155,7 @@ def _x_of(t: float, r_hi: float, r_lo: float, r_e: float) -> tuple[float, float,
         return 0.0, 0.0, x
     if e > 1000.0:
         return math.inf, 0.0, x
-    return math.ldexp(x_hi, int(e)), math.ldexp(x_lo, int(e)), x
+    return ldexp(x_hi, int(e)), ldexp(x_lo, int(e)), x
 
 
 @_jit
@@ -228,8 +229,8 @@ def forms_row(t, c, scale: XF, lh: XF, r_hi: float, r_lo: float, r_e: float,
               negative: bool, out) -> int:
     """``w`` at every time of ``t`` from table ``c`` into ``out``; returns a status code."""
     if _fast(c, scale, lh, r_hi, r_e):
-        rh = math.ldexp(r_hi, int(r_e))
-        rl = math.ldexp(r_lo, int(r_e))
+        rh = ldexp(r_hi, int(r_e))
+        rl = ldexp(r_lo, int(r_e))
         u0, v0, z0, u1, v1, z1 = xto(c[0]), xto(c[1]), xto(c[2]), xto(c[3]), xto(c[4]), xto(c[5])
         u2, v2, z2, u3, v3, z3 = xto(c[6]), xto(c[7]), xto(c[8]), xto(c[9]), xto(c[10]), xto(c[11])
         u4, v4, z4, u5, v5, z5 = xto(c[12]), xto(c[13]), xto(c[14]), xto(c[15]), xto(c[16]), xto(c[17])

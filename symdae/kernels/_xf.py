@@ -23,6 +23,8 @@ import math
 
 from numba import njit
 
+from symdae.kernels._floats import ldexp
+
 LN2 = 0.6931471805599453
 LN2_HI = 0.6931471803691238  # ln 2 to 32 significant bits: n * LN2_HI is exact for |n| < 2**21
 LN2_LO = 1.9082149292705877e-10  # ln 2 − LN2_HI
@@ -158,7 +160,7 @@ def xto(a: tuple[float, float]) -> float:
         return math.copysign(math.inf, m)
     if e < -1200.0:
         return math.copysign(0.0, m)
-    return math.ldexp(m, int(e))
+    return ldexp(m, int(e))
 
 
 @_jit
