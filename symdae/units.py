@@ -43,6 +43,20 @@ def _out(array: NDArray[np.float64]) -> float | NDArray[np.float64]:
     return float(array) if array.ndim == 0 else array
 
 
+def _convert(inputs: list[tuple[str, ArrayLike, str]],
+             outputs: list[tuple[str, str, object]]) -> dict[str, float | NDArray[np.float64]]:
+    """Check ``inputs`` (name, value, rule), broadcast them, and evaluate each output (key, formula, function)."""
+    arrays = np.broadcast_arrays(*(_value(name, value, rule) for name, value, rule in inputs))
+    result: dict[str, float | NDArray[np.float64]] = {}
+    for key, formula, function in outputs:
+        with np.errstate(over="ignore"):
+            values = function(*arrays)  # type: ignore[operator]
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{key} = {formula} exceeds float64's range (> 1.8e308)")
+        result[key] = _out(values)
+    return result
+
+
 def from_training(*, n_samples: ArrayLike, lr: ArrayLike, noise_var: ArrayLike = 0.0,
                   weight_decay: ArrayLike = 0.0) -> dict[str, float | NDArray[np.float64]]:
     """Mode units of a training setting: ``{"tau": N/α, "eps": N s², "kappa": Nγ}``.
@@ -58,18 +72,12 @@ def from_training(*, n_samples: ArrayLike, lr: ArrayLike, noise_var: ArrayLike =
         >>> from_training(n_samples=1000, lr=0.01, noise_var=0.1)
         {'tau': 100000.0, 'eps': 100.0, 'kappa': 0.0}
     """
-    n = _value("n_samples", n_samples, "positive")
-    alpha = _value("lr", lr, "positive")
-    s2 = _value("noise_var", noise_var, "nonnegative")
-    gamma = _value("weight_decay", weight_decay, "nonnegative")
-    n, alpha, s2, gamma = np.broadcast_arrays(n, alpha, s2, gamma)
-    with np.errstate(over="ignore"):
-        tau, eps, kappa = n / alpha, n * s2, n * gamma
-    for name, values in (("tau = n_samples/lr", tau), ("eps = n_samples·noise_var", eps),
-                         ("kappa = n_samples·weight_decay", kappa)):
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{name} exceeds float64's range (> 1.8e308)")
-    return {"tau": _out(tau), "eps": _out(eps), "kappa": _out(kappa)}
+    return _convert(
+        [("n_samples", n_samples, "positive"), ("lr", lr, "positive"), ("noise_var", noise_var, "nonnegative"),
+         ("weight_decay", weight_decay, "nonnegative")],
+        [("tau", "n_samples/lr", lambda n, a, s2, g: n / a), ("eps", "n_samples·noise_var", lambda n, a, s2, g: n * s2),
+         ("kappa", "n_samples·weight_decay", lambda n, a, s2, g: n * g)],
+    )
 
 
 def to_training(*, n_samples: ArrayLike, tau: ArrayLike, eps: ArrayLike = 0.0,
@@ -83,15 +91,9 @@ def to_training(*, n_samples: ArrayLike, tau: ArrayLike, eps: ArrayLike = 0.0,
         >>> to_training(n_samples=1000, tau=1e5, eps=100.0)
         {'lr': 0.01, 'noise_var': 0.1, 'weight_decay': 0.0}
     """
-    n = _value("n_samples", n_samples, "positive")
-    time_constant = _value("tau", tau, "positive")
-    noise = _value("eps", eps, "nonnegative")
-    decay = _value("kappa", kappa, "nonnegative")
-    n, time_constant, noise, decay = np.broadcast_arrays(n, time_constant, noise, decay)
-    with np.errstate(over="ignore"):
-        lr, s2, gamma = n / time_constant, noise / n, decay / n
-    for name, values in (("lr = n_samples/tau", lr), ("noise_var = eps/n_samples", s2),
-                         ("weight_decay = kappa/n_samples", gamma)):
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{name} exceeds float64's range (> 1.8e308)")
-    return {"lr": _out(lr), "noise_var": _out(s2), "weight_decay": _out(gamma)}
+    return _convert(
+        [("n_samples", n_samples, "positive"), ("tau", tau, "positive"), ("eps", eps, "nonnegative"),
+         ("kappa", kappa, "nonnegative")],
+        [("lr", "n_samples/tau", lambda n, t, e, k: n / t), ("noise_var", "eps/n_samples", lambda n, t, e, k: e / n),
+         ("weight_decay", "kappa/n_samples", lambda n, t, e, k: k / n)],
+    )

@@ -3,7 +3,8 @@
 Profiles: ``dev`` (default, quick, a fresh random search each run) and ``ci``
 (more examples, no deadline, derandomised so that a landing is judged on the
 same examples every time); choose with ``SYMDAE_HYPOTHESIS_PROFILE`` or Hypothesis' own
-``--hypothesis-profile``. Tests marked ``gpu`` are skipped without CUDA.
+``--hypothesis-profile``. Tests marked ``gpu`` are skipped without CUDA, tests
+marked ``jit`` under ``NUMBA_DISABLE_JIT=1`` (the kernels run as plain Python there).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "gpu" in item.keywords:
                 item.add_marker(skip)
+    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+        no_jit = pytest.mark.skip(reason="needs compiled kernels (NUMBA_DISABLE_JIT is set)")
+        for item in items:
+            if "jit" in item.keywords:
+                item.add_marker(no_jit)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

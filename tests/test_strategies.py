@@ -31,16 +31,15 @@ from symdae.strategies import (
     weight_pairs,
     weights,
 )
+from tests.docs_blocks import blocks
 
-PAGE = Path(__file__).resolve().parents[1] / "docs" / "strategies.md"
 NORMAL = 2.2250738585072014e-308
 MANY = settings(max_examples=200, deadline=None)
 """For the unparametrised tests of the strategies alone (no kernel calls); the others use the profile's count."""
 
 
 def _blocks(language: str) -> list[str]:
-    text = PAGE.read_text(encoding="utf-8")
-    return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.S | re.M)
+    return blocks("strategies.md", language)
 
 
 def test_the_docs_example_runs_verbatim(tmp_path: Path) -> None:

@@ -30,9 +30,9 @@ def test_to_training_inverts_from_training(n: float, lr: float, s2: float, gamma
 def test_units_broadcast_and_refuse_bad_settings() -> None:
     mode = from_training(n_samples=np.array([10.0, 20.0]), lr=0.5)
     np.testing.assert_array_equal(mode["tau"], [20.0, 40.0])
-    with pytest.raises(ValueError, match="n_samples must be finite and > 0, got 0.0"):
+    with pytest.raises(ValueError, match=r"n_samples must be finite and > 0, got 0\.0"):
         from_training(n_samples=0, lr=1.0)
-    with pytest.raises(ValueError, match="noise_var must be finite and >= 0, got -1.0"):
+    with pytest.raises(ValueError, match=r"noise_var must be finite and >= 0, got -1\.0"):
         from_training(n_samples=1, lr=1.0, noise_var=-1.0)
     with pytest.raises(ValueError, match="tau = n_samples/lr exceeds"):
         from_training(n_samples=1e300, lr=1e-300)

@@ -321,10 +321,7 @@ def findings(verdicts: Sequence[Verdict], registry: Registry | None = None, unic
         lines += ["", f"  - {v.id} ({v.paper_ref}): {v.title}"]
         if cause is not None:
             lines.append(f"      cause {cause['id']}: {cause['sentence']}".rstrip(": "))
-        lines += _labelled("premise:", printed, 6)
-        lines += _labelled("holds:  ", holds, 6)
-        if v.counterexample:
-            lines.append(f"      refuted at: {point_text(v.counterexample, unicode)}")
+        lines += _both_forms(v, ("premise:", printed), ("holds:  ", holds), unicode)
         if v.premise_of:
             lines.append(f"      results resting on the premise: {', '.join(v.premise_of)}")
     return "\n".join(lines)
@@ -337,16 +334,21 @@ def _labelled(label: str, block: str, pad: int) -> list[str]:
     return [f"{' ' * pad}{label}", *(f"{' ' * (pad + 2)}{line}".rstrip() for line in block.splitlines())]
 
 
+def _both_forms(v: Verdict, refuted: tuple[str, str], holds: tuple[str, str], unicode: bool) -> list[str]:
+    """The refuted form and the one that holds, labelled, and the point that refutes the first."""
+    lines = [*_labelled(*refuted, 6), *_labelled(*holds, 6)]
+    if v.counterexample:
+        lines.append(f"      refuted at: {point_text(v.counterexample, unicode)}")
+    return lines
+
+
 def _erratum_lines(v: Verdict, registry: Registry | None, unicode: bool) -> list[str]:
     claim = _claim(registry, v.id)
     parent = consequence_of(cause_source(v, registry))
     follows = f" [a correct step from the wrong premise {parent}]" if parent else ""
     printed, corrected = _forms(v, claim, unicode)
     lines = [f"  - {v.id} ({v.paper_ref}): {v.title}{follows}"]
-    lines += _labelled("printed:  ", printed, 6)
-    lines += _labelled("corrected:", corrected, 6)
-    if v.counterexample:
-        lines.append(f"      refuted at: {point_text(v.counterexample, unicode)}")
+    lines += _both_forms(v, ("printed:  ", printed), ("corrected:", corrected), unicode)
     if v.note:
         lines.append(f"      {v.note}")
     return lines

@@ -9,12 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "own_claims.md"
+from tests.docs_blocks import blocks
 
 
 def _blocks(language: str) -> list[str]:
-    text = PAGE.read_text(encoding="utf-8")
-    return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.S | re.M)
+    return blocks("own_claims.md", language)
 
 
 def test_the_tutorial_runs_verbatim(tmp_path: Path) -> None:

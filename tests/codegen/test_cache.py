@@ -97,6 +97,7 @@ MODULE_DAMAGE: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.jit  # inspects Numba's cache files
 @pytest.mark.parametrize("damage", list(MODULE_DAMAGE))
 def test_damaged_module_is_never_executed_and_is_regenerated(
         kernels: Path, damage: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -146,6 +147,7 @@ NUMBA_DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {  # file dam
 }
 
 
+@pytest.mark.jit  # inspects Numba's cache files
 @pytest.mark.parametrize("damage", list(NUMBA_DAMAGE))
 def test_damaged_numba_cache_is_recompiled(kernels: Path, damage: str, capsys: pytest.CaptureFixture[str]) -> None:
     suffix, how, reported = NUMBA_DAMAGE[damage]
@@ -197,6 +199,7 @@ def test_clear_removes_the_compiled_code_under_numba_cache_dir(
     assert not kernels.exists() and not folder.exists()
 
 
+@pytest.mark.jit  # inspects Numba's cache files
 def test_numba_files_without_recorded_digests_are_recompiled_silently(
         kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """E.g. compiled by an earlier symdae: not verifiable, so not trusted, but not damaged either."""

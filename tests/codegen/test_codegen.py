@@ -63,6 +63,7 @@ def test_unusable_cache_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
         cache.cache_dir()
 
 
+@pytest.mark.jit  # counts the dispatchers' compilations
 def test_warm_start_needs_no_sympy_and_cli_reports_cache_state(tmp_path: Path) -> None:
     env = dict(os.environ, SYMDAE_CACHE_DIR=str(tmp_path), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
     probe = (

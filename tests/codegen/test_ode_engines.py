@@ -64,8 +64,7 @@ def test_pure_python_helpers_answer_as_numba_does() -> None:
     assert fma(a, b, -1.0) == -(2.0**-60)  # a*b - 1 exactly, where a*b rounds to 1
 
 
-@pytest.mark.skipif(bool(numba.config.DISABLE_JIT),  # type: ignore[attr-defined]
-                    reason="compares with Numba's compiled x**n")
+@pytest.mark.jit  # compares with Numba's compiled x**n
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 7, -2, -3])
 def test_integer_powers_print_as_numba_computes_them(n: int) -> None:
     x = sp.Symbol("x")

@@ -237,6 +237,7 @@ def test_equals_dae_trajectory_without_weight_decay() -> None:
 # --- mode_trajectory: behaviour ---------------------------------------------------------------
 
 
+@pytest.mark.jit  # 6,480 modes each: about 450 s in plain Python
 @pytest.mark.parametrize("kappa", [1e-6, 0.3, 1.0, 7.0, 1e6])
 def test_finite_on_the_edges_of_the_old_domain(kappa: float) -> None:
     values = {"t": [0.0, 1e-6, 1.0, 1e6, 1e12], "lam": [0.0, 1e-6, 1.0, 1e6], "eps": [0.0, 1.0, 1e6],
@@ -356,6 +357,7 @@ def test_unbalanced_start_with_strong_noise_is_relatively_accurate() -> None:
     assert mode_trajectory(np.append(grid, 577.9), *args[1:])[-1] == w
 
 
+@pytest.mark.jit  # 199,999 output times: about 100 s in plain Python
 def test_many_output_times_need_no_step_limit() -> None:
     """199999 requested times raised IntegrationError (the step limit counted outputs)."""
     w = mode_trajectory(np.arange(199999.0), 1.0, 0.5, 0.1, 10.0, 0.01, 0.02)
