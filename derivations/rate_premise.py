@@ -94,10 +94,10 @@ _STEP_WDAE = _step(ELL_WD.subs(_WD), 1 / _WD_END).subs(kappa, KAPPA_EQUIVALENT)
 _R_SMALL_NOISE = (1 / _DAE_LARGEST) / (1 / _WD_END)
 _R_LARGE_NOISE = (1 / _DAE_LARGEST) / (1 / _WD_START)
 
-_RESTING_ON_DAE = ("suppD.alpha_eps", "eq8.ratio", "s5.ratio_equivalent", "s5.ratio_below_one",
-                   "s5.ratio_decreasing", "s5.optimal_rates_same_steps")
-_RESTING_ON_WD = ("suppD.alpha_gamma", "eq8.ratio", "s5.ratio_equivalent", "s5.ratio_below_one",
-                  "s5.ratio_decreasing", "s5.optimal_rates_same_steps")
+_RESTING_ON_BOTH = ("eq8.ratio", "s5.ratio_equivalent", "s5.ratio_below_one", "s5.ratio_decreasing",
+                    "s5.optimal_rates_same_steps")
+_RESTING_ON_DAE = ("suppD.alpha_eps", *_RESTING_ON_BOTH)
+_RESTING_ON_WD = ("suppD.alpha_gamma", *_RESTING_ON_BOTH)
 
 CLAIMS = [
     Claim(

@@ -15,6 +15,7 @@ Units (``docs/conventions.md``): ``tau = N/α``, ``eps = N s²``, ``kappa = N γ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -147,7 +148,9 @@ def predictor(
         starts.append(start)
     w1, w2 = starts
 
+    @functools.cache
     def limit() -> FloatArray:
+        """The mapping at t = ∞ (computed once, at the first request of it)."""
         flat = (lam == 0) & (eps == 0) & (kappa == 0)
         safe = np.where(flat, 1.0, lam)
         moving = np.asarray(fixed_point(safe, eps, kappa), dtype=np.float64)
@@ -169,7 +172,7 @@ def predictor(
             values = np.asarray(dae_trajectory(grid, lam, eps, tau, w1, w2), dtype=np.float64)
         else:
             values = np.asarray(mode_trajectory(grid, lam, eps, kappa, tau, w1, w2), dtype=np.float64)
-        return np.where(finite[..., None], values, limit())
+        return values if finite.all() else np.where(finite[..., None], values, limit())
 
     f(0.0)  # a bad setting fails here, naming its argument, not at the first prediction
     return f
