@@ -107,7 +107,7 @@ def startup(cache: str) -> float:
     code = (
         "import time; s = time.perf_counter()\n"
         "from symdae.kernels import dae_trajectory\n"
-        "dae_trajectory(1.0, 1.0, 0.5, 10.0, 0.01, 0.02)\n"
+        "dae_trajectory(1.0, lam=1.0, eps=0.5, tau=10.0, w1_0=0.01, w2_0=0.02)\n"
         "print(time.perf_counter() - s)\n"
     )
     env = dict(os.environ, SYMDAE_CACHE_DIR=cache)
@@ -123,9 +123,9 @@ def regime(tau: float) -> tuple[list[tuple[str, float, int, int]], float]:
     lam_col = LAM[:, None]
     out = np.empty((LAM.size, T.size))
     rows: list[tuple[str, float, int, int]] = []
-    sec, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, tau, W1, W2))
+    sec, w = best_of(lambda: dae_trajectory(T, lam=lam_col, eps=EPS, tau=tau, w1_0=W1, w2_0=W2))
     rows.append(("symdae dae_trajectory (allocates result)", sec, n, int((~np.isfinite(w)).sum())))
-    sec_out, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, tau, W1, W2, out=out))
+    sec_out, w = best_of(lambda: dae_trajectory(T, lam=lam_col, eps=EPS, tau=tau, w1_0=W1, w2_0=W2, out=out))
     rows.append(("symdae dae_trajectory (out=preallocated)", sec_out, n, int((~np.isfinite(w)).sum())))
     with np.errstate(all="ignore"):
         sec, w = best_of(lambda: printed_eq5_numpy(T, lam_col, tau))
@@ -138,7 +138,7 @@ def main() -> None:
 
     n = LAM.size * T.size
     lam_col = LAM[:, None]
-    dae_trajectory(T, lam_col, EPS, 100.0, W1, W2)  # compile or load from cache
+    dae_trajectory(T, lam=lam_col, eps=EPS, tau=100.0, w1_0=W1, w2_0=W2)  # compile or load from cache
     print(f"workload: {LAM.size} eigenvalues × {T.size} epochs = {n:,} evaluations; "
           f"{os.cpu_count()} CPU(s), best of 5")
     per_eval = {}
@@ -154,7 +154,7 @@ def main() -> None:
 
     print("\nother methods at τ = 100 (ratio: their cost / symdae's allocating call)")
     rows: list[tuple[str, float, int, int]] = []
-    sec, w = best_of(lambda: dae_trajectory(T, lam_col, EPS, TAU, W1, W2))
+    sec, w = best_of(lambda: dae_trajectory(T, lam=lam_col, eps=EPS, tau=TAU, w1_0=W1, w2_0=W2))
     rows.append(("symdae dae_trajectory (allocates result)", sec, n, int((~np.isfinite(w)).sum())))
     with np.errstate(all="ignore"):
         f = lambdified_eq5()
@@ -176,7 +176,7 @@ def main() -> None:
     sec = time.perf_counter() - start
     rows.append(("scipy solve_ivp DOP853 rtol 1e-10 (3 eigenvalues)", sec, ivp_subset.size * T.size,
                  int((~np.isfinite(np.array(ivp))).sum())))
-    exact = dae_trajectory(T, ivp_subset[:, None], EPS, TAU, W1, W2)
+    exact = dae_trajectory(T, lam=ivp_subset[:, None], eps=EPS, tau=TAU, w1_0=W1, w2_0=W2)
     ivp_err = np.max(np.abs(np.array(ivp) - exact) / np.maximum(np.abs(exact), 1e-300))
     report(rows, rows[0][1] / n * 1e9)
     print(f"max relative difference solve_ivp vs symdae on its subset: {ivp_err:.2e}")

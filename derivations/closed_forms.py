@@ -1,16 +1,17 @@
 """Closed forms the kernels evaluate (symdae; they restate the paper's results).
 
-The kernels ``fixed_point``, ``optimal_learning_rate``,
-``equivalent_weight_decay`` and ``crossing_time`` are generated from the
-expressions below; each claim ties an expression (with the guards it needs at
-the edges of the domain) to the paper's result proved elsewhere.
+The kernels ``fixed_point``, ``optimal_tau``, ``equivalent_kappa`` and
+``crossing_time`` are generated from the expressions below; each claim ties an
+expression (with the guards it needs at the edges of the domain) to the
+paper's result proved elsewhere.
 
-Units: ``optimal_learning_rate`` is the learning rate ``α`` of full-batch
-gradient descent on the matrix loss with ``N`` samples. One epoch moves a
-mode by ``−(α/N) ∇ℓ``, so the step that matches the largest Hessian
-eigenvalue ``λ_H`` of ``ℓ`` at ``w1 = w2 = 1`` (Supp. D) is
-``α* = N/λ_H = N/(2λ + 3ε + κ)``; the paper's ``α_ε = τ/(2λ + 3ε)`` is the
-same rate relative to the current one (``α* = α · α_ε``).
+Units: every kernel answers in mode units. One epoch of full-batch gradient
+descent with rate ``α`` on ``N`` samples moves a mode by ``−(1/τ) ∇ℓ`` with
+``τ = N/α``, so the step that matches the largest Hessian eigenvalue ``λ_H``
+of ``ℓ`` at ``w1 = w2 = 1`` (Supp. D) has ``τ* = λ_H = 2λ + 3ε + κ``, the
+learning rate ``α* = N/τ*``; the paper's ``α_ε = τ/(2λ + 3ε)`` is that rate
+relative to the current one (``α* = α · α_ε``). The equivalent weight decay
+of Supp. E is ``κ = Nγ = λε/(λ + ε)``.
 """
 
 from __future__ import annotations
@@ -27,22 +28,20 @@ from symdae.derivations.weight_decay import GROWTH_FACTOR, LOGISTIC_MODE
 from symdae.model import mode_loss
 from symdae.symbols import E_gamma, N, beta, delta0, eps, gam, kappa, lam, tau, w1, w2, zeta
 
-n_samples = sp.Symbol("n_samples", positive=True)
-
 FIXED_POINT_KERNEL = sp.Piecewise((0, lam_k <= kappa), ((lam_k - kappa) / (lam_k + eps), True))
 """Attracting mapping of a mode: ``(λ − κ)/(λ + ε)`` when ``λ > κ``, else the origin."""
 
 HESSIAN_AT_ONE = sp.hessian(mode_loss(), (w1, w2)).subs({w1: 1, w2: 1})
 LAMBDA_H_MODE = 2 * lam_k + 3 * eps + kappa
-OPTIMAL_LEARNING_RATE_KERNEL = n_samples / LAMBDA_H_MODE
-"""``α* = N/(2λ + 3ε + κ)``: the DAE (κ = 0) and WDAE (ε = 0) rates of Supp. D, corrected."""
+OPTIMAL_TAU_KERNEL = LAMBDA_H_MODE
+"""``τ* = 2λ + 3ε + κ`` (``α* = N/τ*``): the DAE (κ = 0) and WDAE (ε = 0) rates of Supp. D, corrected."""
 
-_GAMMA_SMALL_LAM = lam_k / (1 + lam_k / eps) / n_samples
-_GAMMA_SMALL_EPS = eps / (1 + eps / lam_k) / n_samples
-EQUIVALENT_WEIGHT_DECAY_KERNEL = sp.Piecewise(
-    (0, sp.Eq(lam_k + eps, 0)), (_GAMMA_SMALL_LAM, lam_k <= eps), (_GAMMA_SMALL_EPS, True)
+_KAPPA_SMALL_LAM = lam_k / (1 + lam_k / eps)
+_KAPPA_SMALL_EPS = eps / (1 + eps / lam_k)
+EQUIVALENT_KAPPA_KERNEL = sp.Piecewise(
+    (0, sp.Eq(lam_k + eps, 0)), (_KAPPA_SMALL_LAM, lam_k <= eps), (_KAPPA_SMALL_EPS, True)
 )
-"""``Nγ = λε/(λ + ε)`` (Supp. E, corrected) as ``m/(1 + m/M)`` with ``m = min(λ, ε)``, ``M = max(λ, ε)``:
+"""``κ = Nγ = λε/(λ + ε)`` (Supp. E, corrected) as ``m/(1 + m/M)`` with ``m = min(λ, ε)``, ``M = max(λ, ε)``:
 no intermediate exceeds ``m`` (``λε`` would overflow for rates near 1e308); 0 when λ = ε = 0."""
 
 _POSITIVE = {lam_k: lam}
@@ -72,25 +71,26 @@ CLAIMS = [
         depends=("suppD.lambda_h", "suppD.wd_max"),
     ),
     Claim(
-        id="kernels.optimal_learning_rate",
+        id="kernels.optimal_tau",
         paper_ref="Supp. D, Eq. (8)",
-        title="α* = N/(2λ + 3ε + κ) is α·α_ε for the DAE (κ = 0) and α·α_γ for the WDAE (ε = 0, κ = Nγ)",
+        title="τ* = 2λ + 3ε + κ gives the rate α* = N/τ*, which is α·α_ε for the DAE (κ = 0) and α·α_γ for "
+              "the WDAE (ε = 0, κ = Nγ)",
         relation=Equality(
-            sp.Matrix([at(OPTIMAL_LEARNING_RATE_KERNEL.subs(_POSITIVE), {kappa: 0, n_samples: N}),
-                       at(OPTIMAL_LEARNING_RATE_KERNEL.subs(_POSITIVE), {eps: 0, kappa: N * gam, n_samples: N})]),
+            sp.Matrix([N / at(OPTIMAL_TAU_KERNEL.subs(_POSITIVE), {kappa: 0}),
+                       N / at(OPTIMAL_TAU_KERNEL.subs(_POSITIVE), {eps: 0, kappa: N * gam})]),
             sp.Matrix([sp.Mul(N / tau, ALPHA_EPS, evaluate=False), sp.Mul(N / tau, ALPHA_GAMMA, evaluate=False)]),
         ),
         strategy=(steps.doit, steps.cancel),
         depends=("kernels.hessian_at_one", "suppD.alpha_eps", "suppD.alpha_gamma"),
     ),
     Claim(
-        id="kernels.equivalent_weight_decay",
+        id="kernels.equivalent_kappa",
         paper_ref="Supp. E, §5",
-        title="with either branch of the kernel's γ = m/(N(1 + m/M)) the WDAE's fixed point 1 − Nγ/λ is the "
-              "DAE's λ/(λ + ε): both are the (corrected) equivalent weight decay",
+        title="with either branch of the kernel's κ = m/(1 + m/M) the WDAE's fixed point 1 − Nγ/λ at γ = κ/N is "
+              "the DAE's λ/(λ + ε): both are the (corrected) equivalent weight decay",
         relation=Equality(
-            sp.Matrix([W_STAR_GAMMA.subs(gam, branch.subs({lam_k: lam, n_samples: N}))
-                       for branch in (_GAMMA_SMALL_LAM, _GAMMA_SMALL_EPS)]),
+            sp.Matrix([W_STAR_GAMMA.subs(gam, branch.subs({lam_k: lam}) / N)
+                       for branch in (_KAPPA_SMALL_LAM, _KAPPA_SMALL_EPS)]),
             sp.Matrix([W_STAR_EPS, W_STAR_EPS])),
         strategy=(steps.cancel,),
         depends=("suppE.kappa_equivalent", "suppE.fixed_point"),
@@ -100,20 +100,20 @@ CLAIMS = [
     Claim(
         id="kernels.homogeneous",
         paper_ref="§4, Supp. D, Supp. E",
-        title="scaling λ, ε, κ by σ > 0 leaves the fixed point, divides α* by σ, multiplies the equivalent γ by σ",
+        title="scaling λ, ε, κ by σ > 0 leaves the fixed point and multiplies τ* and the equivalent κ by σ",
         relation=Equality(
             sp.Matrix([FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess).subs(
                            {_excess: _scale * _excess, eps: _scale * eps, kappa: _scale * kappa}, simultaneous=True),
-                       OPTIMAL_LEARNING_RATE_KERNEL.subs({lam_k: _scale * lam, eps: _scale * eps,
-                                                          kappa: _scale * kappa}, simultaneous=True),
-                       _GAMMA_SMALL_LAM.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True),
-                       _GAMMA_SMALL_EPS.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True)]),
+                       OPTIMAL_TAU_KERNEL.subs({lam_k: _scale * lam, eps: _scale * eps,
+                                                kappa: _scale * kappa}, simultaneous=True),
+                       _KAPPA_SMALL_LAM.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True),
+                       _KAPPA_SMALL_EPS.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True)]),
             sp.Matrix([FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess),
-                       OPTIMAL_LEARNING_RATE_KERNEL.subs(lam_k, lam) / _scale,
-                       _scale * _GAMMA_SMALL_LAM.subs(lam_k, lam), _scale * _GAMMA_SMALL_EPS.subs(lam_k, lam)]),
+                       _scale * OPTIMAL_TAU_KERNEL.subs(lam_k, lam),
+                       _scale * _KAPPA_SMALL_LAM.subs(lam_k, lam), _scale * _KAPPA_SMALL_EPS.subs(lam_k, lam)]),
         ),
         strategy=(steps.cancel,),
-        depends=("kernels.fixed_point", "kernels.optimal_learning_rate", "kernels.equivalent_weight_decay"),
+        depends=("kernels.fixed_point", "kernels.optimal_tau", "kernels.equivalent_kappa"),
         scope="λ > κ for the fixed point (the other branch is 0 at every scale); the kernels scale rates near "
         "1.8e308 by a power of two, which is exact",
     ),

@@ -7,6 +7,6 @@ Heavy dependencies (SymPy, torch) are imported only by the modules that use
 them, so ``import symdae`` is cheap.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

@@ -403,18 +403,18 @@ def _shape_problem(arrays: dict[str, np.ndarray]) -> str | None:
 
 def _divergence(exp: Experiment, training: Any, err: Any) -> str:
     """The message of a diverged run: where, and the learning rate to use (Supp. D)."""
-    from symdae.kernels import optimal_learning_rate
+    from symdae.kernels import optimal_tau
 
     n, lam1 = exp.samples, float(training.eigenvalues[0])
     if exp.kind == "linear":
         eps, kappa = n * exp.noise_var, n * exp.weight_decay
-        rate = float(optimal_learning_rate(lam1, eps, kappa, n))
+        rate = n / float(optimal_tau(lam=lam1, eps=eps, kappa=kappa))
         advice = (f"the optimal rate for these data is α* = N/(2λ1 + 3ε + κ) = {rate:.4g} (λ1 = {lam1:.5g}, "
                   f"ε = N·s² = {eps:g}, κ = N·γ = {kappa:g})")
     else:
         dim = training.eigenvalues.size
         eps, kappa = n * exp.noise_var, n * exp.weight_decay * dim / 2
-        rate = float(optimal_learning_rate(lam1, eps, kappa, n)) * dim / 2
+        rate = n / float(optimal_tau(lam=lam1, eps=eps, kappa=kappa)) * dim / 2
         advice = (f"the equivalent linear network's optimal rate is α*·D/2 = {rate:.4g} with α* = "
                   f"N/(2λ1 + 3ε + κ), λ1 = {lam1:.5g}, ε = N·s² = {eps:g}, κ = N·γ·D/2 = {kappa:g} (a guide for "
                   f"{exp.activation} networks)")

@@ -19,13 +19,8 @@ import math
 
 import numpy as np
 
-from symdae.kernels import (
-    equivalent_weight_decay,
-    fixed_point,
-    mode_trajectory,
-    optimal_learning_rate,
-    time_to_fraction,
-)
+from symdae.kernels import equivalent_kappa, fixed_point, mode_trajectory, optimal_tau, time_to_fraction
+from symdae.units import to_training
 
 FRACTIONS = (0.5, 0.9)
 
@@ -40,10 +35,10 @@ def epochs_to_fractions(lam: np.ndarray, eps: float, kappa: float, tau: float, w
     """
     frac = np.asarray(fractions)[None, :]
     if kappa == 0:
-        return np.asarray(time_to_fraction(frac, lam[:, None], eps, tau, 0.0, w2_0))
+        return np.asarray(time_to_fraction(frac, lam=lam[:, None], eps=eps, tau=tau, w1_0=0.0, w2_0=w2_0))
     epochs = np.unique(np.round(np.geomspace(1, 1e7, 4000)))
-    w = np.asarray(mode_trajectory(epochs, lam[:, None], eps, kappa, tau, 0.0, w2_0))
-    target = np.asarray(fixed_point(lam, eps, kappa))[:, None, None] * frac[..., None]
+    w = np.asarray(mode_trajectory(epochs, lam=lam[:, None], eps=eps, kappa=kappa, tau=tau, w1_0=0.0, w2_0=w2_0))
+    target = np.asarray(fixed_point(lam=lam, eps=eps, kappa=kappa))[:, None, None] * frac[..., None]
     reached = (w[:, None, :] >= target) & (target > 0)
     first = np.where(reached.any(axis=2), epochs[np.argmax(reached, axis=2)], np.inf)
     return first
@@ -118,12 +113,12 @@ def predict_dataset(dataset: str, samples: int, lr: float, *, noise_var: float =
     rate = np.full(lam.size, np.nan)
     times = np.full((lam.size, len(FRACTIONS)), np.nan)
     if curved.any():
-        star[curved] = fixed_point(lam[curved], eps, kappa)
-        rate[curved] = optimal_learning_rate(lam[curved], eps, kappa, samples)
+        star[curved] = fixed_point(lam=lam[curved], eps=eps, kappa=kappa)
+        rate[curved] = to_training(n_samples=samples, tau=optimal_tau(lam=lam[curved], eps=eps, kappa=kappa))["lr"]
         moving = curved & (star > 0)  # a fixed point of 0 is where the mode starts: nothing to learn
         if moving.any():
             times[moving] = epochs_to_fractions(lam[moving], eps, kappa, tau, w2_0)
-    gamma = np.asarray(equivalent_weight_decay(lam, eps, samples))
+    gamma = np.asarray(to_training(n_samples=samples, tau=tau, kappa=equivalent_kappa(lam=lam, eps=eps))["weight_decay"])
     lines = [
         f"{dataset}, N = {samples} ({data.nature}), α = {lr:g}, s² = {noise_var:g}, γ = {weight_decay:g}; "
         f"τ = {tau:g}, ε = {eps:g}, κ = {kappa:g}; start: H = {hidden}, σ0 = {init_std:g}",

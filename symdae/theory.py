@@ -87,10 +87,10 @@ def predict(
         raise ValueError(f"p0 and q0 need one value per eigenvalue ({lam.size}), got {w1.shape}")
     rows = (lam[:, None], w1[:, None], w2[:, None])
     if kappa == 0:
-        continuous = dae_trajectory(t, rows[0], eps, tau, rows[1], rows[2])
+        continuous = dae_trajectory(t, lam=rows[0], eps=eps, tau=tau, w1_0=rows[1], w2_0=rows[2])
     else:
-        continuous = mode_trajectory(t, rows[0], eps, kappa, tau, rows[1], rows[2])
-    a, b = gd_iterates(t, rows[0], eps, kappa, tau, rows[1], rows[2])
+        continuous = mode_trajectory(t, lam=rows[0], eps=eps, kappa=kappa, tau=tau, w1_0=rows[1], w2_0=rows[2])
+    a, b = gd_iterates(t, lam=rows[0], eps=eps, kappa=kappa, tau=tau, w1_0=rows[1], w2_0=rows[2])
     return Prediction(t, np.asarray(continuous).T.copy(), (np.asarray(a) * np.asarray(b)).T.copy())
 
 
@@ -153,7 +153,7 @@ def predictor(
         """The mapping at t = ∞ (computed once, at the first request of it)."""
         flat = (lam == 0) & (eps == 0) & (kappa == 0)
         safe = np.where(flat, 1.0, lam)
-        moving = np.asarray(fixed_point(safe, eps, kappa), dtype=np.float64)
+        moving = np.asarray(fixed_point(lam=safe, eps=eps, kappa=kappa), dtype=np.float64)
         values = np.where(w1 + w2 == 0, 0.0, moving)
         return np.where(flat, w1 * w2, values)
 
@@ -166,12 +166,13 @@ def predictor(
         finite = np.isfinite(times)
         grid = np.where(finite, times, 0.0)[..., None]
         if discrete:
-            a, b = gd_iterates(grid, lam, eps, kappa, tau, w1, w2)
+            a, b = gd_iterates(grid, lam=lam, eps=eps, kappa=kappa, tau=tau, w1_0=w1, w2_0=w2)
             return np.asarray(a) * np.asarray(b)
         if kappa == 0:
-            values = np.asarray(dae_trajectory(grid, lam, eps, tau, w1, w2), dtype=np.float64)
+            values = np.asarray(dae_trajectory(grid, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2), dtype=np.float64)
         else:
-            values = np.asarray(mode_trajectory(grid, lam, eps, kappa, tau, w1, w2), dtype=np.float64)
+            values = np.asarray(mode_trajectory(grid, lam=lam, eps=eps, kappa=kappa, tau=tau, w1_0=w1, w2_0=w2),
+                                dtype=np.float64)
         return values if finite.all() else np.where(finite[..., None], values, limit())
 
     f(0.0)  # a bad setting fails here, naming its argument, not at the first prediction

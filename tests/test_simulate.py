@@ -35,7 +35,8 @@ def test_aligned_initialisation_is_exactly_independent_modes(noise_variance: flo
                           noise_variance=noise_variance, weight_decay=weight_decay)
     c = mode_constants(alpha, N_SAMPLES, noise_variance, weight_decay)
     assert history.constants == c
-    a, b = gd_iterates(history.epochs[:, None].astype(float), eigenvalues[:H], c.eps, c.kappa, c.tau, d1, d2)
+    a, b = gd_iterates(history.epochs[:, None].astype(float), lam=eigenvalues[:H], eps=c.eps, kappa=c.kappa,
+                       tau=c.tau, w1_0=d1, w2_0=d2)
     np.testing.assert_allclose(history.mappings[:, :H], a * b, rtol=0, atol=1e-12)
     np.testing.assert_allclose(history.mappings[:, H:], 0.0, rtol=0, atol=1e-12)
     assert np.all(np.abs(history.mappings[-1, :H] - history.mappings[0, :H]) > 0.1)  # the modes did move
@@ -71,8 +72,8 @@ def test_small_random_initialisation_is_close_to_the_mode_theory(weight_decay: f
     w1, w2 = naive_mode_weights(W1, W2, history.basis)
     c = mode_constants(alpha, N_SAMPLES, noise_variance, weight_decay)
     t = history.epochs[:, None].astype(float)
-    theory = mode_trajectory(t, history.eigenvalues, c.eps, c.kappa, c.tau, w1, w2)
-    target = fixed_point(history.eigenvalues, c.eps, c.kappa)
+    theory = mode_trajectory(t, lam=history.eigenvalues, eps=c.eps, kappa=c.kappa, tau=c.tau, w1_0=w1, w2_0=w2)
+    target = fixed_point(lam=history.eigenvalues, eps=c.eps, kappa=c.kappa)
     lag = _half_times(history.mappings, history.epochs, target) / _half_times(theory, history.epochs, target) - 1
     gap = np.max(np.abs(theory - history.mappings))
     print(f"\nγ = {weight_decay}: max |theory − simulation| = {gap:.3g}; half-time lag per direction: "

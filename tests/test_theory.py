@@ -24,7 +24,7 @@ def test_prediction_of_an_isolated_direction_is_the_scalar_mode() -> None:
     p0, q0 = np.array([1e-4, 4e-4]), np.array([2e-4, 1e-4])
     prediction = predict(epochs, lam, eps=0.5, kappa=0.0, tau=50.0, p0=p0, q0=q0)
     w1, w2 = effective_weights(p0, q0)
-    expected = dae_trajectory(epochs[:, None], lam, 0.5, 50.0, w1, w2)
+    expected = dae_trajectory(epochs[:, None], lam=lam, eps=0.5, tau=50.0, w1_0=w1, w2_0=w2)
     np.testing.assert_allclose(prediction.continuous, expected, rtol=1e-14)
     assert prediction.discrete.shape == expected.shape
     # one gradient step per epoch approaches the flow as the step 1/τ shrinks (first order)

@@ -54,9 +54,9 @@ def test_predictor_is_the_kernels_per_direction(kappa: float) -> None:
     w2 = np.array([2e-3, 1e-3, 5e-4, 1e-3])
     for j in range(4):
         if kappa == 0:
-            expected = dae_trajectory(t, LAM[j], 0.5, 20.0, 1e-3, w2[j])
+            expected = dae_trajectory(t, lam=LAM[j], eps=0.5, tau=20.0, w1_0=1e-3, w2_0=w2[j])
         else:
-            expected = mode_trajectory(t, LAM[j], 0.5, kappa, 20.0, 1e-3, w2[j])
+            expected = mode_trajectory(t, lam=LAM[j], eps=0.5, kappa=kappa, tau=20.0, w1_0=1e-3, w2_0=w2[j])
         np.testing.assert_array_equal(got[..., j], expected)
 
 
@@ -75,7 +75,7 @@ def test_predictor_limit_is_exact_and_agrees_with_a_settled_trajectory() -> None
 def test_predictor_discrete_is_gradient_descent() -> None:
     f = predictor(LAM, tau=100.0, eps=0.5, kappa=0.1, w1_0=1e-3, w2_0=2e-3, discrete=True)
     steps = np.array([0.0, 1.0, 7.0, 300.0])
-    a, b = gd_iterates(steps[:, None], LAM, 0.5, 0.1, 100.0, 1e-3, 2e-3)
+    a, b = gd_iterates(steps[:, None], lam=LAM, eps=0.5, kappa=0.1, tau=100.0, w1_0=1e-3, w2_0=2e-3)
     np.testing.assert_array_equal(f(steps), np.asarray(a) * np.asarray(b))
     with pytest.raises(ValueError, match="whole, finite epochs"):
         f(np.array([0.5]))

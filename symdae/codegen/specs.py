@@ -23,18 +23,16 @@ def kernel_specs() -> dict[str, KernelSpec]:
             output=closed_forms.FIXED_POINT_KERNEL,
         ),
         KernelSpec(
-            name="optimal_learning_rate",
-            claims=("kernels.optimal_learning_rate", "kernels.hessian_at_one", "suppD.alpha_eps",
-                    "suppD.alpha_gamma"),
-            row_args=(("lam", stable_forms.lam_k), ("eps", eps), ("kappa", kappa),
-                      ("n_samples", closed_forms.n_samples)),
-            output=closed_forms.OPTIMAL_LEARNING_RATE_KERNEL,
+            name="optimal_tau",
+            claims=("kernels.optimal_tau", "kernels.hessian_at_one", "suppD.alpha_eps", "suppD.alpha_gamma"),
+            row_args=(("lam", stable_forms.lam_k), ("eps", eps), ("kappa", kappa)),
+            output=closed_forms.OPTIMAL_TAU_KERNEL,
         ),
         KernelSpec(
-            name="equivalent_weight_decay",
-            claims=("kernels.equivalent_weight_decay", "suppE.kappa_equivalent"),
-            row_args=(("lam", stable_forms.lam_k), ("eps", eps), ("n_samples", closed_forms.n_samples)),
-            output=closed_forms.EQUIVALENT_WEIGHT_DECAY_KERNEL,
+            name="equivalent_kappa",
+            claims=("kernels.equivalent_kappa", "suppE.kappa_equivalent"),
+            row_args=(("lam", stable_forms.lam_k), ("eps", eps)),
+            output=closed_forms.EQUIVALENT_KAPPA_KERNEL,
         ),
     ]
     return {spec.name: spec for spec in specs}

@@ -29,7 +29,7 @@ from symdae.figures._output import (
     new_figure,
     shades,
 )
-from symdae.kernels import equivalent_weight_decay, fixed_point, gd_iterates, mode_trajectory, optimal_learning_rate
+from symdae.kernels import equivalent_kappa, fixed_point, gd_iterates, mode_trajectory, optimal_tau
 
 Array = NDArray[np.float64]
 LAM = 1.0
@@ -52,16 +52,18 @@ class Mode:
     def simulate(self, epochs: int, w1_0: Array, w2_0: Array) -> tuple[Array, Array]:
         """Gradient-descent weights ``(w1, w2)``, shape ``(runs, epochs + 1)``."""
         steps = np.arange(epochs + 1, dtype=np.float64)
-        w1, w2 = gd_iterates(steps, self.lam, self.eps, self.kappa, self.tau, w1_0[:, None], w2_0[:, None])
+        w1, w2 = gd_iterates(steps, lam=self.lam, eps=self.eps, kappa=self.kappa, tau=self.tau, w1_0=w1_0[:, None],
+                             w2_0=w2_0[:, None])
         return np.asarray(w1), np.asarray(w2)
 
     def theory(self, t: Array, w1_0: Array, w2_0: Array) -> Array:
         """Continuous-time mapping ``w(t)``, shape ``(runs, t.size)``."""
-        return np.asarray(mode_trajectory(t, self.lam, self.eps, self.kappa, self.tau, w1_0[:, None], w2_0[:, None]))
+        return np.asarray(mode_trajectory(t, lam=self.lam, eps=self.eps, kappa=self.kappa, tau=self.tau, w1_0=w1_0[:,
+                                                                                                                   None], w2_0=w2_0[:, None]))
 
     @property
     def fixed_point(self) -> float:
-        return float(fixed_point(self.lam, self.eps, self.kappa))
+        return float(fixed_point(lam=self.lam, eps=self.eps, kappa=self.kappa))
 
 
 def _random_starts(runs: int, radius: float, seed: int) -> tuple[Array, Array]:
@@ -137,7 +139,7 @@ def figure2(levels: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0)) -> Rendered:
         for row in (0, 1):
             axes[row, col].plot(t, reference, ":", color=AE, lw=1.5, label="AE")
         for i, eps in enumerate(levels):
-            kappa = float(equivalent_weight_decay(lam, eps))
+            kappa = float(equivalent_kappa(lam=lam, eps=eps))
             axes[0, col].plot(t, _balanced(Mode(lam, eps, tau=tau), t, w0), color=greens[i], lw=2,
                               label=f"ε = {eps:g}")
             axes[1, col].plot(t, _balanced(Mode(lam, kappa=kappa, tau=tau), t, w0), color=oranges[i], lw=2,
@@ -166,17 +168,17 @@ def figure3(levels: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0)) -> Rendered:
     figure, axes = new_figure(1, 3)
     greens, oranges = shades(DAE, len(levels)), shades(WDAE, len(levels))
     for i, eps in enumerate(levels):
-        kappa = float(equivalent_weight_decay(LAM, eps))
-        noise = _iterate(Mode(LAM, eps, tau=1 / float(optimal_learning_rate(LAM, eps=eps))), epochs, start)
-        decay = _iterate(Mode(LAM, kappa=kappa, tau=1 / float(optimal_learning_rate(LAM, kappa=kappa))), epochs,
+        kappa = float(equivalent_kappa(lam=LAM, eps=eps))
+        noise = _iterate(Mode(LAM, eps, tau=float(optimal_tau(lam=LAM, eps=eps))), epochs, start)
+        decay = _iterate(Mode(LAM, kappa=kappa, tau=float(optimal_tau(lam=LAM, kappa=kappa))), epochs,
                          start)
         axes[0, 0].plot(steps, noise, color=greens[i], lw=2.5, label=f"DAE ε = {eps:g}")
         axes[0, 0].plot(steps, decay, "--", color=oranges[i], lw=1.5, label=f"WDAE γ = {kappa:.3g}")
         axes[0, 2].plot(steps, noise - decay, color=greens[i], lw=2, label=f"ε = {eps:g}")
     eps_grid = np.linspace(0.0, 3.0, 200)
-    kappa_grid = np.asarray(equivalent_weight_decay(LAM, eps_grid))
-    axes[0, 1].plot(eps_grid, optimal_learning_rate(LAM, eps=eps_grid), color=DAE, lw=2, label="DAE")
-    axes[0, 1].plot(eps_grid, optimal_learning_rate(LAM, kappa=kappa_grid), color=WDAE, lw=2,
+    kappa_grid = np.asarray(equivalent_kappa(lam=LAM, eps=eps_grid))
+    axes[0, 1].plot(eps_grid, 1 / optimal_tau(lam=LAM, eps=eps_grid), color=DAE, lw=2, label="DAE")
+    axes[0, 1].plot(eps_grid, 1 / optimal_tau(lam=LAM, kappa=kappa_grid), color=WDAE, lw=2,
                     label="WDAE, γ = λε/(λ + ε)")
     axes[0, 0].set(title="dynamics at the optimal rates", xlabel="epoch", ylabel="mapping w")
     axes[0, 1].set(title="optimal learning rate", xlabel="noise ε", ylabel="$\\alpha^* = N/\\lambda_H$")
@@ -217,7 +219,7 @@ def _iterate(mode: Mode, epochs: int, start: tuple[float, float]) -> Array:
 def figure4(seed: int = 1) -> Rendered:
     """Figure 4: weight norms under noise (ε = 0.1) against equivalent weight decay (γ = 0.091), λ = 1."""
     eps = 0.1
-    kappa = float(equivalent_weight_decay(LAM, eps))
+    kappa = float(equivalent_kappa(lam=LAM, eps=eps))
     tau, epochs, runs, radius = 10.0, 1500, 6, 2.2
     w1_0, w2_0 = _random_starts(runs, 1.9, seed)
     w1_0, w2_0 = np.append(w1_0, 0.01), np.append(w2_0, 0.02)  # the last run starts small (magenta)

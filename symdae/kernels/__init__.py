@@ -14,6 +14,16 @@ about a million evaluations, so Ctrl-C stops them. The mathematics is
 generated from verified SymPy expressions (:mod:`symdae.codegen`); each
 kernel module records the claims that prove it.
 
+One signature shape: the evaluation points come first and positional (``t``
+for trajectories, ``steps`` for gradient descent, ``fraction`` for times);
+then the mode, keyword-only, in mode units and always in the order
+``lam, eps=0, kappa=0, tau, w1_0, w2_0`` (each kernel takes the ones that
+apply to it: ``kappa`` only where weight decay is modelled, ``tau`` and the
+initial weights only where there is a time axis); then ``out``, an optional
+array to write the result into. Results are in mode units too;
+:mod:`symdae.units` converts to and from training settings (``n_samples``,
+``lr``, ``noise_var``, ``weight_decay``).
+
 Conventions (paper and ``docs/conventions.md``): mode loss
 ``ℓ = λ/2 (1 − w1w2)² + ε/2 (w1w2)² + κ/2 (w1² + w2²)``, continuous time
 ``τ dw/dt = −∇ℓ`` with ``τ = N/α`` epochs, mapping ``w = w1 w2``.
@@ -27,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from symdae.kernels._arguments import Argument, NotRealError, checked, evaluate, result
+from symdae.kernels._deprecated import RENAMED, positional_mode
 from symdae.kernels._ode import IntegrationError, gd_iterates, mode_trajectory
 
 __all__ = [
@@ -34,13 +45,22 @@ __all__ = [
     "NotRealError",
     "crossing_time",
     "dae_trajectory",
-    "equivalent_weight_decay",
+    "equivalent_kappa",
     "fixed_point",
     "gd_iterates",
     "mode_trajectory",
-    "optimal_learning_rate",
+    "optimal_tau",
     "time_to_fraction",
 ]
+
+MODE_ORDER = ("lam", "eps", "kappa", "tau", "w1_0", "w2_0")
+"""The one order of the mode's keyword arguments; each kernel takes those that apply to it, in this order."""
+
+
+def __getattr__(name: str) -> object:
+    if name in RENAMED:  # symdae 0.1's kernels in training units, for one release
+        return RENAMED[name]
+    raise AttributeError(f"module 'symdae.kernels' has no attribute {name!r}")
 
 
 def _load(name: str) -> ModuleType:
@@ -55,10 +75,12 @@ def _load_trajectory(name: str) -> ModuleType:
     return TRAJECTORIES.load(name)
 
 
+@positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
 def dae_trajectory(
     t: ArrayLike,
+    *,
     lam: ArrayLike,
-    eps: ArrayLike,
+    eps: ArrayLike = 0.0,
     tau: ArrayLike,
     w1_0: ArrayLike,
     w2_0: ArrayLike,
@@ -96,7 +118,8 @@ def dae_trajectory(
     Example:
         >>> import numpy as np
         >>> from symdae.kernels import dae_trajectory
-        >>> round(float(dae_trajectory(1e6, 1.0, 1.0, 10.0, 0.01, 0.02)), 12)  # fixed point λ/(λ + ε)
+        >>> w = dae_trajectory(1e6, lam=1.0, eps=1.0, tau=10.0, w1_0=0.01, w2_0=0.02)
+        >>> round(float(w), 12)  # the fixed point λ/(λ + ε)
         0.5
     """
     points = [checked("t", t, "nonnegative")]
@@ -105,13 +128,16 @@ def dae_trajectory(
     return result(evaluate(_load_trajectory("dae_trajectory"), points, modes, out))
 
 
+@positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
 def time_to_fraction(
     fraction: ArrayLike,
+    *,
     lam: ArrayLike,
-    eps: ArrayLike,
+    eps: ArrayLike = 0.0,
     tau: ArrayLike,
     w1_0: ArrayLike,
     w2_0: ArrayLike,
+    out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
     """Epochs until the mapping first reaches ``fraction`` of its fixed point (κ = 0).
 
@@ -135,16 +161,29 @@ def time_to_fraction(
 
     Args:
         fraction: ``>= 0``; values ``>= 1`` give ``inf`` unless the start is already there.
-        lam, eps, tau, w1_0, w2_0: as for :func:`dae_trajectory`.
+        lam, eps, tau, w1_0, w2_0, out: as for :func:`dae_trajectory`.
+
+    Example:
+        >>> from symdae.kernels import time_to_fraction
+        >>> t = time_to_fraction(0.5, lam=1.0, tau=10.0, w1_0=0.01, w2_0=0.01)
+        >>> round(float(t), 6)  # (τ/2λ) ln(1/w0 − 1): f = 1/2, ε = 0, w0 = 1e-4
+        46.051202
     """
     modes = [checked("fraction", fraction, "nonnegative"), checked("lam", lam, "nonnegative"),
              checked("eps", eps, "nonnegative"), checked("tau", tau, "positive"),
              checked("w1_0", w1_0), checked("w2_0", w2_0)]
-    return result(evaluate(_load_trajectory("time_to_fraction"), [], modes))
+    return result(evaluate(_load_trajectory("time_to_fraction"), [], modes, out))
 
 
+@positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
 def crossing_time(
-    lam: ArrayLike, eps: ArrayLike, tau: ArrayLike, w1_0: ArrayLike, w2_0: ArrayLike
+    *,
+    lam: ArrayLike,
+    eps: ArrayLike = 0.0,
+    tau: ArrayLike,
+    w1_0: ArrayLike,
+    w2_0: ArrayLike,
+    out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
     """Epochs until a trajectory from ``w1_0 w2_0 < 0`` first reaches ``w = 0`` (κ = 0).
 
@@ -154,7 +193,7 @@ def crossing_time(
     accuracy (here ``c = 1``). 0 when ``w1_0 w2_0 >= 0``; ``inf`` when the mode
     never crosses (``λ = 0``, or a start on ``w1 = −w2``).
     """
-    return time_to_fraction(0.0, lam, eps, tau, w1_0, w2_0)
+    return time_to_fraction(0.0, lam=lam, eps=eps, tau=tau, w1_0=w1_0, w2_0=w2_0, out=out)
 
 
 _HUGE = 2.0**1016  # rates at or above this are scaled by a power of two before a sum could overflow
@@ -186,7 +225,9 @@ def _finite(name: str, values: NDArray[np.float64], rule: str) -> NDArray[np.flo
     return values
 
 
-def fixed_point(lam: ArrayLike, eps: ArrayLike, kappa: ArrayLike = 0.0) -> NDArray[np.float64] | np.float64:
+@positional_mode("lam", "eps", "kappa", "out")
+def fixed_point(*, lam: ArrayLike, eps: ArrayLike = 0.0, kappa: ArrayLike = 0.0,
+                out: NDArray[np.float64] | None = None) -> NDArray[np.float64] | np.float64:
     """The mapping a mode converges to: ``(λ − κ)/(λ + ε)`` if ``λ > κ``, else 0 (§4, Supp. C, E).
 
     This is the attracting fixed point for every start off the line
@@ -194,6 +235,11 @@ def fixed_point(lam: ArrayLike, eps: ArrayLike, kappa: ArrayLike = 0.0) -> NDArr
     ``ValueError`` when ``lam = eps = kappa = 0`` (the loss is then constant
     and every point is fixed). Accuracy: within 2 ulp of the exact value for
     every finite input (``λ − κ`` is exact where it cancels).
+
+    Example:
+        >>> from symdae.kernels import fixed_point
+        >>> float(fixed_point(lam=3.0, eps=1.0, kappa=1.0))  # (λ − κ)/(λ + ε)
+        0.5
     """
     args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
             checked("kappa", kappa, "nonnegative")]
@@ -201,47 +247,63 @@ def fixed_point(lam: ArrayLike, eps: ArrayLike, kappa: ArrayLike = 0.0) -> NDArr
     if np.any(degenerate):
         raise ValueError("fixed_point is undefined where lam = eps = kappa = 0 (the loss is constant)")
     scaled, _ = _scaled(args, 3, 4)
-    return result(evaluate(_load("fixed_point"), [], scaled))
+    return result(evaluate(_load("fixed_point"), [], scaled, out))
 
 
-def optimal_learning_rate(
-    lam: ArrayLike, eps: ArrayLike = 0.0, kappa: ArrayLike = 0.0, n_samples: ArrayLike = 1.0
-) -> NDArray[np.float64] | np.float64:
-    """Learning rate ``α* = N/(2λ + 3ε + κ)`` matching the curvature at ``w1 = w2 = 1`` (Supp. D).
+@positional_mode("lam", "eps", "kappa", "out")
+def optimal_tau(*, lam: ArrayLike, eps: ArrayLike = 0.0, kappa: ArrayLike = 0.0,
+                out: NDArray[np.float64] | None = None) -> NDArray[np.float64] | np.float64:
+    """Time constant ``τ* = 2λ + 3ε + κ`` matching the curvature at ``w1 = w2 = 1`` (Supp. D).
 
-    One epoch of full-batch gradient descent with rate ``α`` on ``N`` samples
-    moves a mode by ``−(α/N)∇ℓ``; ``α*`` makes that step ``1/λ_H`` for the
-    largest Hessian eigenvalue ``λ_H = 2λ + 3ε + κ`` at ``w1 = w2 = 1``. DAE:
-    ``kappa = 0``; WDAE: ``eps = 0``, ``kappa = Nγ``. The paper's ratio (8) is
-    ``optimal_learning_rate(lam, eps=ε) / optimal_learning_rate(lam, kappa=Nγ)``
-    = ``(2λ + Nγ)/(2λ + 3ε)`` (the printed ``(2λ + γ)/(2λ + 3ε)`` drops N).
-    Accuracy: within 3 ulp for every finite input; ``ValueError`` where ``α*``
+    One epoch of full-batch gradient descent moves a mode by ``−(1/τ)∇ℓ``;
+    ``τ*`` makes that step ``1/λ_H`` for the largest Hessian eigenvalue
+    ``λ_H = 2λ + 3ε + κ`` at ``w1 = w2 = 1``, the paper's optimal rate: with
+    ``N`` samples the learning rate is ``α* = N/τ*``
+    (``symdae.units.to_training(tau=τ*, n_samples=N)["lr"]``). DAE: ``kappa = 0``;
+    WDAE: ``eps = 0``, ``kappa = Nγ``. The paper's ratio (8) is
+    ``optimal_tau(lam=λ, kappa=Nγ) / optimal_tau(lam=λ, eps=ε)`` = ``(2λ + Nγ)/(2λ + 3ε)``
+    (the printed ``(2λ + γ)/(2λ + 3ε)`` drops N). On the path a mode takes
+    from small weights the largest curvature is lower (the finding
+    ``suppD.path_dae`` of ``symdae verify``): this is the paper's premise.
+    Accuracy: within 2 ulp for every finite input; ``ValueError`` where ``τ*``
     itself exceeds float64's range.
+
+    Example:
+        >>> from symdae.kernels import optimal_tau
+        >>> float(optimal_tau(lam=1.0, eps=0.5))  # 2λ + 3ε
+        3.5
     """
     args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
-            checked("kappa", kappa, "nonnegative"), checked("n_samples", n_samples, "positive")]
+            checked("kappa", kappa, "nonnegative")]
     flat = (args[0].values == 0) & (args[1].values == 0) & (args[2].values == 0)
     if np.any(flat):
-        raise ValueError("optimal_learning_rate is undefined where lam = eps = kappa = 0 (no curvature)")
+        raise ValueError("optimal_tau is undefined where lam = eps = kappa = 0 (no curvature)")
     scaled, exponent = _scaled(args, 3, 8)
-    values = np.ldexp(evaluate(_load("optimal_learning_rate"), [], scaled), exponent)
-    return result(_finite("optimal_learning_rate", values, "N/(2λ + 3ε + κ)"))
+    values = evaluate(_load("optimal_tau"), [], scaled, out)
+    with np.errstate(over="ignore"):
+        np.ldexp(values, -exponent, out=values)
+    return result(_finite("optimal_tau", values, "2λ + 3ε + κ"))
 
 
-def equivalent_weight_decay(
-    lam: ArrayLike, eps: ArrayLike, n_samples: ArrayLike = 1.0
-) -> NDArray[np.float64] | np.float64:
-    """Weight decay ``γ`` with the same fixed point as noise ``ε``: ``Nγ = λε/(λ + ε)`` (Supp. E).
+@positional_mode("lam", "eps", "out")
+def equivalent_kappa(*, lam: ArrayLike, eps: ArrayLike,
+                     out: NDArray[np.float64] | None = None) -> NDArray[np.float64] | np.float64:
+    """Weight decay ``κ = Nγ`` with the same fixed point as noise ``ε``: ``κ = λε/(λ + ε)`` (Supp. E).
 
     The paper prints ``γ = λε/(λ + ε)``, which holds only for ``N = 1``
-    (erratum ``suppE.kappa_equivalent``). Returns 0 where ``λ = ε = 0``.
-    Evaluated as ``m/(1 + m/M)/N`` with ``m``, ``M`` the smaller and larger of ``λ``, ``ε``
-    (no intermediate overflows): within
-    3 ulp for every finite input; ``ValueError`` where ``γ`` itself exceeds
-    float64's range (``N`` below 1e-308).
+    (erratum ``suppE.kappa_equivalent``): the weight-decay coefficient is
+    ``γ = κ/N`` (``symdae.units.to_training(kappa=κ, n_samples=N)["weight_decay"]``).
+    Returns 0 where ``λ = ε = 0``. Evaluated as ``m/(1 + m/M)`` with ``m``,
+    ``M`` the smaller and larger of ``λ``, ``ε`` (no intermediate overflows):
+    within 3 ulp for every finite input.
+
+    Example:
+        >>> from symdae.kernels import equivalent_kappa
+        >>> float(equivalent_kappa(lam=1.0, eps=1.0))  # λε/(λ + ε)
+        0.5
     """
-    args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
-            checked("n_samples", n_samples, "positive")]
+    args = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative")]
     scaled, exponent = _scaled(args, 2, 4)
-    values = np.ldexp(evaluate(_load("equivalent_weight_decay"), [], scaled), -exponent)
-    return result(_finite("equivalent_weight_decay", values, "λε/(N(λ + ε))"))
+    values = evaluate(_load("equivalent_kappa"), [], scaled, out)
+    np.ldexp(values, -exponent, out=values)
+    return result(values)

@@ -34,6 +34,7 @@ from symdae.kernels._arguments import (
     refuse_overlap,
     result,
 )
+from symdae.kernels._deprecated import positional_mode
 from symdae.kernels._layout import FAILED_STEP, MODE_FLOATS, MODE_INTS, PROGRESS, STATE_FLOATS, STATE_INTS, STATUS
 from symdae.kernels._status import Status, message
 
@@ -105,11 +106,13 @@ def _in_chunks(run: Callable[[slice, int], int], rows: int, total: int, block: i
             left = run(part, max(64, total // left))
 
 
+@positional_mode("lam", "eps", "kappa", "tau", "w1_0", "w2_0", "out")
 def mode_trajectory(
     t: ArrayLike,
+    *,
     lam: ArrayLike,
-    eps: ArrayLike,
-    kappa: ArrayLike,
+    eps: ArrayLike = 0.0,
+    kappa: ArrayLike = 0.0,
     tau: ArrayLike,
     w1_0: ArrayLike,
     w2_0: ArrayLike,
@@ -166,7 +169,8 @@ def mode_trajectory(
 
     Example:
         >>> from symdae.kernels import mode_trajectory
-        >>> round(float(mode_trajectory(1e6, 2.0, 1.0, 0.5, 10.0, 0.01, 0.02)), 12)  # (λ − κ)/(λ + ε)
+        >>> w = mode_trajectory(1e6, lam=2.0, eps=1.0, kappa=0.5, tau=10.0, w1_0=0.01, w2_0=0.02)
+        >>> round(float(w), 12)  # the fixed point (λ − κ)/(λ + ε)
         0.5
     """
     time = checked("t", t, "nonnegative")
@@ -183,8 +187,8 @@ def mode_trajectory(
         from symdae.kernels import dae_trajectory
 
         column = (slice(None), None)
-        table[exact] = dae_trajectory(times[exact], lam_[exact][column], eps_[exact][column],
-                                      tau_[exact][column], w1_[exact][column], w2_[exact][column])
+        table[exact] = dae_trajectory(times[exact], lam=lam_[exact][column], eps=eps_[exact][column],
+                                      tau=tau_[exact][column], w1_0=w1_[exact][column], w2_0=w2_[exact][column])
     if not exact.all():
         chosen = ~exact
         selected = [np.ascontiguousarray(a[chosen]) for a in (lam_, eps_, kappa_, tau_, w1_, w2_)]
@@ -248,14 +252,17 @@ def _raise_on_failure(code: int, failed: NDArray[np.intp], times: NDArray[np.flo
     raise IntegrationError(f"mode_trajectory: integrator status {code} at {when} for {mode}: please report it")
 
 
+@positional_mode("lam", "eps", "kappa", "tau", "w1_0", "w2_0", "out")
 def gd_iterates(
     steps: ArrayLike,
+    *,
     lam: ArrayLike,
-    eps: ArrayLike,
-    kappa: ArrayLike,
+    eps: ArrayLike = 0.0,
+    kappa: ArrayLike = 0.0,
     tau: ArrayLike,
     w1_0: ArrayLike,
     w2_0: ArrayLike,
+    out: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> tuple[NDArray[np.float64] | np.float64, NDArray[np.float64] | np.float64]:
     """Weights ``(w1, w2)`` after ``steps`` epochs of full-batch gradient descent on one mode.
 
@@ -285,6 +292,8 @@ def gd_iterates(
     Args:
         steps: number of epochs, whole numbers ``>= 0`` (integral floats accepted).
         lam, eps, kappa, tau, w1_0, w2_0: as for :func:`mode_trajectory`.
+        out: optional pair of distinct float64 C-contiguous arrays of the broadcast shape to write
+            ``w1`` and ``w2`` into (neither may share memory with an input or with the other).
 
     Returns:
         ``(w1, w2)``, each of the broadcast shape (NumPy scalars for scalar input).
@@ -296,7 +305,8 @@ def gd_iterates(
 
     Example:
         >>> from symdae.kernels import gd_iterates
-        >>> [float(v) for v in gd_iterates(1, 1.0, 0.0, 0.0, 2.0, 0.5, 0.5)]  # 0.5 + (1/2)(0.5)(0.75)
+        >>> w1, w2 = gd_iterates(1, lam=1.0, tau=2.0, w1_0=0.5, w2_0=0.5)
+        >>> [float(w1), float(w2)]  # 0.5 + (1/2)(0.5)(0.75)
         [0.6875, 0.6875]
     """
     count = checked("steps", steps, "nonnegative")
@@ -308,11 +318,26 @@ def gd_iterates(
         raise ValueError("steps must be <= 2**62")
     modes = _mode_arguments(lam, eps, kappa, tau, w1_0, w2_0)
     shape = broadcast_shape([count, *modes])
-    first, second = np.empty(shape), np.empty(shape)
+    first, second = _output_pair(shape, out, [count, *modes])
     if first.size:
         counts, per_row = _layout(count, modes, shape)
         _descend(counts.astype(np.int64), per_row, first.reshape(counts.shape), second.reshape(counts.shape))
     return result(first), result(second)
+
+
+def _output_pair(shape: tuple[int, ...], out: tuple[NDArray[np.float64], NDArray[np.float64]] | None,
+                 inputs: Sequence[Argument]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The two output arrays of :func:`gd_iterates`: ``out`` checked, or new ones."""
+    if out is None:
+        return np.empty(shape), np.empty(shape)
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        raise ValueError("out must be a pair (w1_out, w2_out) of float64 arrays")
+    first, second = (output_array(shape, o) for o in out)
+    for o in (first, second):
+        refuse_overlap(o, inputs)
+    if np.shares_memory(first, second):
+        raise ValueError("out must be two separate arrays (w1_out and w2_out share memory)")
+    return first, second
 
 
 def _descend(counts: NDArray[np.int64], modes: list[FloatArray], out1: FloatArray, out2: FloatArray) -> None:

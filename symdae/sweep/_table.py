@@ -69,7 +69,7 @@ def _fixed_points(lam: np.ndarray, eps: float, kappa: float) -> np.ndarray:
     result = np.full(lam.shape, np.nan)
     moving = (lam + eps + kappa) > 0
     if moving.any():
-        result[moving] = np.asarray(fixed_point(lam[moving], eps, kappa), dtype=float)
+        result[moving] = np.asarray(fixed_point(lam=lam[moving], eps=eps, kappa=kappa), dtype=float)
     return result
 
 

@@ -69,7 +69,7 @@ def test_warm_start_needs_no_sympy_and_cli_reports_cache_state(tmp_path: Path) -
     probe = (
         "import sys\n"
         "from symdae.kernels import dae_trajectory\n"
-        "assert abs(dae_trajectory(1e9, 1.0, 1.0, 1.0, 0.1, 0.2) - 0.5) < 1e-14\n"
+        "assert abs(dae_trajectory(1e9, lam=1.0, eps=1.0, tau=1.0, w1_0=0.1, w2_0=0.2) - 0.5) < 1e-14\n"
         "print('sympy' in sys.modules)\n"
     )
     run = [sys.executable, "-c", probe]
@@ -106,7 +106,7 @@ def _full_expression(kernel: KernelSpec) -> sp.Expr:
     return expr
 
 
-@pytest.mark.parametrize("name", ["fixed_point", "optimal_learning_rate", "equivalent_weight_decay"])
+@pytest.mark.parametrize("name", ["fixed_point", "optimal_tau", "equivalent_kappa"])
 def test_each_generated_kernel_equals_mpmath_evaluation_of_its_expression(name: str) -> None:
     """The compiled ``flat`` loop computes the SymPy expression it was generated from (40 digits)."""
     import mpmath

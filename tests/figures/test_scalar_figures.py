@@ -10,7 +10,7 @@ import pytest
 
 from symdae.figures import draw, parse_only, save
 from symdae.figures.scalar import Mode
-from symdae.kernels import equivalent_weight_decay, optimal_learning_rate
+from symdae.kernels import equivalent_kappa, optimal_tau
 
 
 def naive_gd(mode: Mode, epochs: int, w1: float, w2: float) -> np.ndarray:
@@ -42,9 +42,9 @@ def test_theory_reaches_the_fixed_point_the_figures_mark() -> None:
 @pytest.mark.parametrize("eps", [0.1, 1.0, 7.0])
 def test_figure3_dae_and_equivalent_wdae_coincide_from_balanced_starts(eps: float) -> None:
     # the numerical face of claim s5.optimal_rates_same_steps, through the kernels
-    kappa = float(equivalent_weight_decay(1.0, eps))
-    noise = Mode(1.0, eps, tau=1 / float(optimal_learning_rate(1.0, eps=eps)))
-    decay = Mode(1.0, kappa=kappa, tau=1 / float(optimal_learning_rate(1.0, kappa=kappa)))
+    kappa = float(equivalent_kappa(lam=1.0, eps=eps))
+    noise = Mode(1.0, eps, tau=float(optimal_tau(lam=1.0, eps=eps)))
+    decay = Mode(1.0, kappa=kappa, tau=float(optimal_tau(lam=1.0, kappa=kappa)))
     start = np.array([0.02])
     np.testing.assert_allclose(naive_gd(noise, 60, 0.02, 0.02), naive_gd(decay, 60, 0.02, 0.02), rtol=1e-12)
     a, b = noise.simulate(60, start, start), decay.simulate(60, start, start)

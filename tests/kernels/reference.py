@@ -99,6 +99,9 @@ def exact_time(fraction: float, lam: float, eps: float, tau: float, w1: float, w
     digits = DPS + _extra_digits(1.0, lam, eps, tau, w1, w2) + 20
     for _ in range(6):
         value = _exact_time(fraction, lam, eps, tau, w1, w2, digits)
+        if value is None:  # the log's argument rounded to 1 (a target within 10^-digits of the start)
+            digits *= 2
+            continue
         if value in (0, mpmath.inf) or (previous is not None and abs(value - previous) <= mpmath.mpf(10) ** (
                 10 - DPS) * abs(value)):
             return value
@@ -108,7 +111,7 @@ def exact_time(fraction: float, lam: float, eps: float, tau: float, w1: float, w
 
 
 def _exact_time(fraction: float, lam: float, eps: float, tau: float, w1: float, w2: float,
-                digits: int) -> mpmath.mpf:
+                digits: int) -> mpmath.mpf | None:
     with mpmath.workdps(digits):
         f, lam_, eps_, tau_, a, b = _mp(fraction, lam, eps, tau, w1, w2)
         k = lam_ + eps_
@@ -121,14 +124,15 @@ def _exact_time(fraction: float, lam: float, eps: float, tau: float, w1: float, 
             return mpmath.inf  # past the fixed point, λ = 0 (w decays to w* = 0), the origin, or w1 = −w2
         if c0 == 0:  # w1 = w2: the logistic w = λw0/(λg + kw0(1 − g)), g = e^{−2λt/τ}
             g = w0 * (lam_ - k * w_f) / (w_f * (lam_ - k * w0))
-            return -tau_ / (2 * lam_) * mpmath.log(g)
+            return None if g == 1 else -tau_ / (2 * lam_) * mpmath.log(g)
         beta = c0 * (1 + eps_ / lam_)
         zeta = mpmath.sqrt(beta**2 + 4)
         delta = mpmath.tanh(mpmath.asinh(2 * w0 / c0) / 2)
         delta_f = mpmath.tanh(mpmath.asinh(2 * w_f / c0) / 2)
         u = delta_f * (2 * beta + 4 * delta) - (4 - 2 * beta * delta)  # δf · den = num, linear in E
         v = 2 * zeta * (delta_f - delta)
-        return tau_ / (zeta * lam_) * mpmath.log((u - v) / (u + v))
+        ratio = (u - v) / (u + v)
+        return None if ratio == 1 else tau_ / (zeta * lam_) * mpmath.log(ratio)
 
 
 def _balanced(t: mpmath.mpf, lam: mpmath.mpf, k: mpmath.mpf, tau: mpmath.mpf, w0: mpmath.mpf) -> mpmath.mpf:

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from symdae.kernels import (
     crossing_time,
     dae_trajectory,
-    equivalent_weight_decay,
+    equivalent_kappa,
     fixed_point,
-    optimal_learning_rate,
+    optimal_tau,
     time_to_fraction,
 )
 from symdae.strategies import rates, taus, weight_pairs
@@ -60,7 +60,7 @@ def test_time_to_fraction_matches_bisection_on_the_exact_trajectory(
     lam, eps, tau, a, b = mode
     w1, w2 = (-a if negative else a), b
     target = fraction * lam / (lam + eps)
-    t = float(time_to_fraction(fraction, lam, eps, tau, w1, w2))
+    t = float(time_to_fraction(fraction, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))
     if w1 * w2 >= target:
         assert t == 0.0
         return
@@ -79,54 +79,73 @@ def test_crossing_time_matches_the_printed_formula(mode: tuple[float, ...]) -> N
     with mpmath.workdps(60):
         c0 = abs(mpmath.mpf(b) ** 2 - mpmath.mpf(a) ** 2)
         if c0 == 0:  # w1 = −w2: the mapping decays to the saddle and never turns positive
-            assert math.isinf(crossing_time(lam, eps, tau, w1, w2))
+            assert math.isinf(crossing_time(lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))
             return
         beta = c0 * (1 + mpmath.mpf(eps) / lam)
         zeta = mpmath.sqrt(beta**2 + 4)
         delta0 = mpmath.tanh(mpmath.asinh(2 * mpmath.mpf(w1) * w2 / c0) / 2)
         printed = tau / (zeta * lam) * mpmath.log(
             (zeta + beta) * (zeta - beta - 2 * delta0) / ((zeta - beta) * (zeta + beta + 2 * delta0)))
-    t = float(crossing_time(lam, eps, tau, w1, w2))  # w0 < 0 and w1 ≠ −w2: the mode crosses zero
+    t = float(crossing_time(lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))  # w0 < 0 and w1 ≠ −w2: the mode crosses zero
     assert t == pytest.approx(float(printed), rel=1e-10)
-    assert abs(float(dae_trajectory(t, lam, eps, tau, w1, w2))) <= 1e-12 * (a * a + b * b)
+    assert abs(float(dae_trajectory(t, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))) <= 1e-12 * (a * a + b * b)
 
 
 def test_time_to_fraction_edge_cases() -> None:
-    assert time_to_fraction(1.0, 1.0, 0.5, 1.0, 1e-3, 1e-3) == math.inf
-    assert time_to_fraction(0.5, 1.0, 0.5, 1.0, 1.0, 1.0) == 0.0
-    assert time_to_fraction(0.5, 1.0, 0.5, 1.0, 1e-3, -1e-3) == math.inf  # w1 = -w2 decays
-    assert time_to_fraction(0.0, 0.0, 0.0, 1.0, 0.0, 0.0) == 0.0
-    t = time_to_fraction(0.5, 1e3, 0.5, 10.0, 1e-150, 2e-150)
-    assert dae_trajectory(t, 1e3, 0.5, 10.0, 1e-150, 2e-150) == pytest.approx(0.5 * 1e3 / 1000.5, rel=1e-10)
-    assert np.isfinite(time_to_fraction(np.linspace(0, 0.99, 50), 1e-3, 1e3, 1e-3, 1e-150, 3e-150)).all()
+    assert time_to_fraction(1.0, lam=1.0, eps=0.5, tau=1.0, w1_0=1e-3, w2_0=1e-3) == math.inf
+    assert time_to_fraction(0.5, lam=1.0, eps=0.5, tau=1.0, w1_0=1.0, w2_0=1.0) == 0.0
+    assert time_to_fraction(0.5, lam=1.0, eps=0.5, tau=1.0, w1_0=1e-3, w2_0=-1e-3) == math.inf  # w1 = -w2 decays
+    assert time_to_fraction(0.0, lam=0.0, eps=0.0, tau=1.0, w1_0=0.0, w2_0=0.0) == 0.0
+    t = time_to_fraction(0.5, lam=1e3, eps=0.5, tau=10.0, w1_0=1e-150, w2_0=2e-150)
+    assert dae_trajectory(t, lam=1e3, eps=0.5, tau=10.0, w1_0=1e-150,
+                          w2_0=2e-150) == pytest.approx(0.5 * 1e3 / 1000.5, rel=1e-10)
+    assert np.isfinite(time_to_fraction(np.linspace(0, 0.99, 50), lam=1e-3, eps=1e3, tau=1e-3, w1_0=1e-150,
+                                        w2_0=3e-150)).all()
 
 
 def test_small_closed_forms_against_the_corrected_formulas() -> None:
     rng = np.random.default_rng(3)
     lam, eps, kappa, n = (10 ** rng.uniform(-3, 3, 100) for _ in range(4))
-    np.testing.assert_allclose(fixed_point(lam, eps, kappa), np.where(lam > kappa, (lam - kappa) / (lam + eps), 0.0),
-                               rtol=1e-15)
-    np.testing.assert_allclose(optimal_learning_rate(lam, eps, kappa, n), n / (2 * lam + 3 * eps + kappa), rtol=1e-15)
-    np.testing.assert_allclose(equivalent_weight_decay(lam, eps, n), lam * eps / (n * (lam + eps)), rtol=4e-16)
-    gamma = equivalent_weight_decay(lam, eps, n)
+    np.testing.assert_allclose(fixed_point(lam=lam, eps=eps, kappa=kappa),
+                               np.where(lam > kappa, (lam - kappa) / (lam + eps), 0.0), rtol=1e-15)
+    np.testing.assert_allclose(optimal_tau(lam=lam, eps=eps, kappa=kappa), 2 * lam + 3 * eps + kappa, rtol=1e-15)
+    np.testing.assert_allclose(equivalent_kappa(lam=lam, eps=eps), lam * eps / (lam + eps), rtol=4e-16)
+    kappa_eq = equivalent_kappa(lam=lam, eps=eps)
     # λ − κ cancels when ε ≫ λ (κ → λ): compare to the conditioning of that difference
-    error = np.abs(fixed_point(lam, 0.0, n * gamma) - fixed_point(lam, eps)) / fixed_point(lam, eps)
+    dae = fixed_point(lam=lam, eps=eps)
+    error = np.abs(fixed_point(lam=lam, kappa=kappa_eq) - dae) / dae
     assert (error <= 4e-16 * (1 + eps / lam)).all()
-    ratio = optimal_learning_rate(lam, eps=eps) / optimal_learning_rate(lam, kappa=n * gamma)
-    np.testing.assert_allclose(ratio, (2 * lam + n * gamma) / (2 * lam + 3 * eps), rtol=1e-14)
-    assert equivalent_weight_decay(0.0, 0.0) == 0.0
+    ratio = optimal_tau(lam=lam, kappa=kappa_eq) / optimal_tau(lam=lam, eps=eps)  # α_ε/α_γ of Eq. (8), corrected
+    np.testing.assert_allclose(ratio, (2 * lam + kappa_eq) / (2 * lam + 3 * eps), rtol=1e-14)
+    assert equivalent_kappa(lam=0.0, eps=0.0) == 0.0
+
+
+def test_the_training_unit_spellings_of_0_1_still_answer_with_a_warning() -> None:
+    """``optimal_learning_rate`` and ``equivalent_weight_decay`` (training units) are deprecated, not gone."""
+    import symdae.kernels as kernels
+
+    with pytest.warns(DeprecationWarning, match="optimal_learning_rate is deprecated.*use optimal_tau"):
+        rate = kernels.optimal_learning_rate(2.0, 1.0, 0.5, 100.0)
+    assert rate == 100.0 / 7.5
+    with pytest.warns(DeprecationWarning, match="equivalent_weight_decay is deprecated.*use equivalent_kappa"):
+        gamma = kernels.equivalent_weight_decay(1.0, 1.0, 10.0)
+    assert gamma == 0.05
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="n_samples must be > 0"):
+        kernels.optimal_learning_rate(1.0, n_samples=0.0)
+    with pytest.raises(AttributeError, match="no attribute 'optimal_rate'"):
+        kernels.optimal_rate  # noqa: B018
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: fixed_point(0.0, 0.0, 0.0), "undefined where lam = eps = kappa = 0"),
-        (lambda: optimal_learning_rate(0.0), "undefined where lam = eps = kappa = 0"),
-        (lambda: optimal_learning_rate(1.0, n_samples=0.0), "n_samples must be > 0"),
-        (lambda: fixed_point(1.0, -1.0), "eps must be >= 0"),
-        (lambda: time_to_fraction(-0.1, 1.0, 0.0, 1.0, 0.1, 0.1), "fraction must be >= 0"),
-        (lambda: crossing_time(1.0, 0.0, 0.0, 0.1, 0.1), "tau must be > 0"),
-        (lambda: equivalent_weight_decay(np.nan, 1.0), "lam must be finite"),
+        (lambda: fixed_point(lam=0.0, eps=0.0, kappa=0.0), "undefined where lam = eps = kappa = 0"),
+        (lambda: optimal_tau(lam=0.0), "undefined where lam = eps = kappa = 0"),
+        (lambda: optimal_tau(lam=1.0, kappa=-1.0), "kappa must be >= 0"),
+        (lambda: fixed_point(lam=1.0, eps=-1.0), "eps must be >= 0"),
+        (lambda: time_to_fraction(-0.1, lam=1.0, eps=0.0, tau=1.0, w1_0=0.1, w2_0=0.1), "fraction must be >= 0"),
+        (lambda: crossing_time(lam=1.0, eps=0.0, tau=0.0, w1_0=0.1, w2_0=0.1), "tau must be > 0"),
+        (lambda: equivalent_kappa(lam=np.nan, eps=1.0), "lam must be finite"),
     ],
 )
 def test_invalid_input(call: object, message: str) -> None:
@@ -143,12 +162,13 @@ _FRACTIONS = st.one_of(st.sampled_from([0.0, 0.5, 0.9]), st.floats(0.0, 1.0),
 @example(fraction=0.5, lam=1.0, eps=0.5, tau=10.0, pair=(1e-170, 2e-170))  # issue #12: was inf (true ≈ 3908)
 @example(fraction=0.5, lam=1.53e-298, eps=1.28e79, tau=5.07e37, pair=(6.69e-94, -4.16e-300))  # π_f − π cancelled
 @example(fraction=0.0, lam=1.8e-3, eps=6.05, tau=1.73, pair=(-3.73e-8, 4.24))  # crossing from w0 ≈ 0
+@example(fraction=7.8e-108, lam=5e-324, eps=0.0, tau=5e-324, pair=(0.0, 1.0))  # the reference had rounded to t = 0
 @settings(max_examples=200)
 def test_time_to_fraction_meets_its_contract_over_the_whole_domain(
         fraction: float, lam: float, eps: float, tau: float, pair: tuple[float, float]) -> None:
     """Relative error <= 1e-13 + 1e-15 c, c = max(|w0|, w_f)/(w_f − w0), against Eq. (5) solved for t."""
     w1, w2 = pair
-    got = float(time_to_fraction(fraction, lam, eps, tau, w1, w2))
+    got = float(time_to_fraction(fraction, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))
     ref = exact_time(fraction, lam, eps, tau, w1, w2)
     with mpmath.workdps(60):
         if ref == mpmath.inf or ref > mpmath.mpf("1.7976931348623157e308"):
@@ -166,18 +186,17 @@ def test_time_to_fraction_meets_its_contract_over_the_whole_domain(
 
 def test_closed_forms_over_the_whole_domain() -> None:
     """No intermediate overflow: λ + ε, 2λ + 3ε + κ and λε near 1.8e308 (the rates are rescaled exactly)."""
-    assert fixed_point(1e308, 1e308) == 0.5
-    assert fixed_point(1.7e308, 1.7e308, 0.85e308) == 0.25
-    assert fixed_point(5e-324, 5e-324) == 0.5  # subnormal rates: exact
-    assert optimal_learning_rate(1e308, 1e308, 1e308, 6.0) == pytest.approx(1e-308, rel=1e-15)
-    assert equivalent_weight_decay(1.7e308, 1.7e308) == 0.85e308
-    assert equivalent_weight_decay(1e308, 1e-300) == pytest.approx(1e-300, rel=1e-15)
-    assert equivalent_weight_decay(1e-300, 1e308, 1e-10) == pytest.approx(1e-290, rel=1e-15)
-    with pytest.raises(ValueError, match=r"optimal_learning_rate: N/\(2λ \+ 3ε \+ κ\) exceeds float64's range"):
-        optimal_learning_rate(1e-300, n_samples=1e10)
-    with pytest.raises(ValueError, match=r"equivalent_weight_decay: .* exceeds float64's range"):
-        equivalent_weight_decay(1e308, 1e308, 1e-300)
+    assert fixed_point(lam=1e308, eps=1e308) == 0.5
+    assert fixed_point(lam=1.7e308, eps=1.7e308, kappa=0.85e308) == 0.25
+    assert fixed_point(lam=5e-324, eps=5e-324) == 0.5  # subnormal rates: exact
+    assert optimal_tau(lam=1e307, eps=1e307, kappa=1e307) == pytest.approx(6e307, rel=1e-15)
+    assert optimal_tau(lam=5e-324) == 1e-323  # subnormal: exact
+    assert equivalent_kappa(lam=1.7e308, eps=1.7e308) == 0.85e308
+    assert equivalent_kappa(lam=1e308, eps=1e-300) == pytest.approx(1e-300, rel=1e-15)
+    assert equivalent_kappa(lam=1e-300, eps=1e308) == pytest.approx(1e-300, rel=1e-15)
+    with pytest.raises(ValueError, match=r"optimal_tau: 2λ \+ 3ε \+ κ exceeds float64's range"):
+        optimal_tau(lam=1e308, eps=1e308)
     # τ and 1/|w1_0| near the ends of the range: t× = τ|w1_0|/(λ w2_0)(1 + O(w2_0²)) ≈ 1000
-    crossing = crossing_time(1.0, 0.5, 1e300, -1e-300, 1e-3)
+    crossing = crossing_time(lam=1.0, eps=0.5, tau=1e300, w1_0=-1e-300, w2_0=1e-3)
     reference = exact_time(0.0, 1.0, 0.5, 1e300, -1e-300, 1e-3)
     assert abs(crossing - reference) <= 1e-13 * reference

@@ -63,7 +63,7 @@ def test_meets_the_contract_over_the_whole_float64_domain(mode: tuple[float, ...
     with mpmath.workdps(30):
         unrepresentable = abs(mpmath.mpf(w1) * w2) > mpmath.mpf("1.7e308")
     try:
-        w = float(dae_trajectory(t, lam, eps, tau, w1, w2))
+        w = float(dae_trajectory(t, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))
     except ValueError as err:  # only where the answer itself exceeds float64 (near t = 0, w1 w2 overflows)
         assert "exceeds float64's range" in str(err)
         assert unrepresentable, mode
@@ -81,7 +81,7 @@ def test_meets_the_contract_over_the_whole_float64_domain(mode: tuple[float, ...
 def test_matches_mpmath_integration_of_the_ode(s: float, lam: float, eps: float, tau: float,
                                                w1: float, w2: float) -> None:
     t = s * tau / lam  # at most 6 units of λt/τ: mpmath.odefun stays quick
-    w = float(dae_trajectory(t, lam, eps, tau, w1, w2))
+    w = float(dae_trajectory(t, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))
     ref = ode_w(t, lam, eps, tau, w1, w2)  # an ODE integration, independent of Eq. (5)
     assert abs(w - ref) <= 1e-13 * abs(ref) + 1e-14 * (w1 * w1 + w2 * w2), (t, lam, eps, tau, w1, w2)
 
@@ -92,7 +92,7 @@ def test_tiny_weights_against_ode_integration(w1: float, w2: float) -> None:
     lam, eps, tau = 1.0, 0.5, 1.0
     for t in (100.0, 170.0, 175.0, 180.0, 200.0):
         ref = ode_w(t, lam, eps, tau, w1, w2, dps=40)
-        w = float(dae_trajectory(t, lam, eps, tau, w1, w2))
+        w = float(dae_trajectory(t, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2))
         assert abs(w - ref) <= 1e-12 * abs(ref) + 1e-310, t
 
 
@@ -111,7 +111,7 @@ def test_answers_every_input_of_the_representable_box() -> None:
     tau = 10 ** rng.uniform(-300, 300, n)
     w1 = signed_weights()
     w2 = np.where(rng.random(n) < 0.2, w1 * rng.choice([-1, 1], n) * (1 + 1e-9 * rng.random(n)), signed_weights())
-    w = dae_trajectory(t, lam, eps, tau, w1, w2)
+    w = dae_trajectory(t, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2)
     assert np.isfinite(w).all()
 
 
@@ -138,7 +138,7 @@ def test_monotone_approach_to_the_fixed_point(lam: float, eps: float, pair: tupl
     w1, w2 = pair
     tau = 1.0
     t = np.concatenate([[0.0], np.geomspace(1e-4, 2e3, 400)]) / lam
-    w = dae_trajectory(t, lam, eps, tau, w1, w2)
+    w = dae_trajectory(t, lam=lam, eps=eps, tau=tau, w1_0=w1, w2_0=w2)
     fixed = lam / (lam + eps)
     direction = np.sign(fixed - w1 * w2)
     norm = np.sqrt((w2**2 - w1**2) ** 2 + 4 * w**2)  # (w1² + w2²)(t): c0 is conserved
@@ -149,7 +149,7 @@ def test_monotone_approach_to_the_fixed_point(lam: float, eps: float, pair: tupl
 
 def test_reaches_the_fixed_point_without_overflow_at_huge_times() -> None:
     lam = np.logspace(-3, 3, 7)
-    w = dae_trajectory(1e12, lam, 0.5, 1e-3, 1e-3, 2e-3)
+    w = dae_trajectory(1e12, lam=lam, eps=0.5, tau=1e-3, w1_0=1e-3, w2_0=2e-3)
     np.testing.assert_allclose(w, lam / (lam + 0.5), rtol=1e-14)
 
 
@@ -157,25 +157,25 @@ def test_broadcasting_layouts_agree_with_elementwise_calls() -> None:
     t = np.linspace(0.0, 50.0, 7)
     lam = np.array([0.0, 0.3, 2.0])[:, None]
     w1 = np.array([1e-3, -0.2, 0.5])[:, None]
-    rows = dae_trajectory(t, lam, 0.1, 5.0, w1, 0.01)
-    full = dae_trajectory(np.broadcast_to(t, (3, 7)) + 0.0 * lam, lam, 0.1, 5.0, w1, 0.01)
-    per_element = np.array([[dae_trajectory(tt, ll, 0.1, 5.0, ww, 0.01) for tt in t]
+    rows = dae_trajectory(t, lam=lam, eps=0.1, tau=5.0, w1_0=w1, w2_0=0.01)
+    full = dae_trajectory(np.broadcast_to(t, (3, 7)) + 0.0 * lam, lam=lam, eps=0.1, tau=5.0, w1_0=w1, w2_0=0.01)
+    per_element = np.array([[dae_trajectory(tt, lam=ll, eps=0.1, tau=5.0, w1_0=ww, w2_0=0.01) for tt in t]
                             for ll, ww in zip(lam[:, 0], w1[:, 0], strict=True)])
-    transposed = dae_trajectory(t[:, None], lam.T, 0.1, 5.0, w1.T, 0.01)
+    transposed = dae_trajectory(t[:, None], lam=lam.T, eps=0.1, tau=5.0, w1_0=w1.T, w2_0=0.01)
     assert rows.shape == (3, 7)
     np.testing.assert_array_equal(rows, per_element)
     np.testing.assert_array_equal(full, per_element)
     np.testing.assert_array_equal(transposed.T, per_element)
-    assert isinstance(dae_trajectory(1.0, 1.0, 0.0, 1.0, 0.1, 0.1), np.floating)
-    assert dae_trajectory(np.empty((0, 3)), 1.0, 0.0, 1.0, 0.1, 0.1).shape == (0, 3)
+    assert isinstance(dae_trajectory(1.0, lam=1.0, eps=0.0, tau=1.0, w1_0=0.1, w2_0=0.1), np.floating)
+    assert dae_trajectory(np.empty((0, 3)), lam=1.0, eps=0.0, tau=1.0, w1_0=0.1, w2_0=0.1).shape == (0, 3)
 
 
 def test_out_argument_is_filled_and_checked() -> None:
     out = np.empty((2, 3))
-    result = dae_trajectory(np.arange(3.0), np.array([[1.0], [2.0]]), 0.0, 1.0, 0.1, 0.2, out=out)
+    result = dae_trajectory(np.arange(3.0), lam=np.array([[1.0], [2.0]]), eps=0.0, tau=1.0, w1_0=0.1, w2_0=0.2, out=out)
     assert result is out
     with pytest.raises(ValueError, match="out must have the broadcast shape"):
-        dae_trajectory(np.arange(3.0), 1.0, 0.0, 1.0, 0.1, 0.2, out=np.empty(4))
+        dae_trajectory(np.arange(3.0), lam=1.0, eps=0.0, tau=1.0, w1_0=0.1, w2_0=0.2, out=np.empty(4))
 
 
 @pytest.mark.parametrize(
@@ -209,31 +209,33 @@ def test_invalid_input_raises_value_error_naming_the_argument(kwargs: dict[str, 
 def test_types_that_are_not_real_numbers_raise_type_error() -> None:
     for bad in (True, 1j, np.array(["x"]), np.array([1], dtype="timedelta64[s]")):
         with pytest.raises(TypeError, match="must be real numbers"):
-            dae_trajectory(1.0, bad, 0.5, 2.0, 0.1, 0.2)
+            dae_trajectory(1.0, lam=bad, eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2)
     assert issubclass(NotRealError, TypeError) and issubclass(NotRealError, ValueError)
-    assert dae_trajectory(10**20, 1.0, 0.5, 2.0, 0.1, 0.2) == dae_trajectory(1e20, 1.0, 0.5, 2.0, 0.1, 0.2)
+    assert dae_trajectory(10**20, lam=1.0, eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2) == dae_trajectory(1e20, lam=1.0,
+                                                                                                   eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2)
 
 
 def test_out_that_overlaps_an_input_is_refused() -> None:
     t = np.arange(6.0)
     with pytest.raises(ValueError, match="out must not share memory with t"):
-        dae_trajectory(t, 1.0, 0.5, 2.0, 0.1, 0.2, out=t)
+        dae_trajectory(t, lam=1.0, eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2, out=t)
     lam = np.ones((2, 3))
     with pytest.raises(ValueError, match="out must not share memory with lam"):
-        dae_trajectory(np.arange(3.0), lam, 0.5, 2.0, 0.1, 0.2, out=lam)
+        dae_trajectory(np.arange(3.0), lam=lam, eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2, out=lam)
 
 
 def test_unrepresentable_answers_raise_value_error_naming_the_mode() -> None:
     with pytest.raises(ValueError, match=r"w\(t\) at t=0.0 for lam=1.0, .*w1_0=1e\+200.*exceeds float64's range"):
-        dae_trajectory(np.array([0.0, 1.0]), 1.0, 0.5, 10.0, 1e200, 1e200)
-    assert dae_trajectory(1.0, 1.0, 0.5, 10.0, 1e200, 1e200) == pytest.approx(3.677770377417996, rel=1e-13)
+        dae_trajectory(np.array([0.0, 1.0]), lam=1.0, eps=0.5, tau=10.0, w1_0=1e200, w2_0=1e200)
+    assert dae_trajectory(1.0, lam=1.0, eps=0.5, tau=10.0, w1_0=1e200, w2_0=1e200) == pytest.approx(3.677770377417996,
+                                                                                                    rel=1e-13)
 
 
 def test_settled_and_underflowing_regions_are_exact() -> None:
     """Past x = 700 the e^{−x} terms are dropped (no subnormal arithmetic); the value is the fixed point."""
     lam = np.logspace(-3, 3, 50)[:, None]
     t = np.array([1e9, 1e12, 1e300, 1.7e308])  # x = Rt/τ >= 2e4: settled
-    w = dae_trajectory(t, lam, 0.5, 100.0, 1e-3, 2e-3)
+    w = dae_trajectory(t, lam=lam, eps=0.5, tau=100.0, w1_0=1e-3, w2_0=2e-3)
     np.testing.assert_allclose(w, np.broadcast_to(lam / (lam + 0.5), w.shape), rtol=1e-15)
 
 
@@ -242,26 +244,27 @@ def test_long_calls_are_chunked_and_agree_with_one_call() -> None:
 
     t = np.linspace(0.0, 100.0, 3001)
     lam = np.linspace(0.1, 3.0, 7)[:, None]
-    whole = dae_trajectory(t, lam, 0.5, 10.0, 1e-3, 2e-3)
+    whole = dae_trajectory(t, lam=lam, eps=0.5, tau=10.0, w1_0=1e-3, w2_0=2e-3)
     chunk, _arguments.CHUNK = _arguments.CHUNK, 1000
     try:
-        chunked = dae_trajectory(t, lam, 0.5, 10.0, 1e-3, 2e-3)
-        flat = dae_trajectory(t[:2000], np.linspace(0.1, 3.0, 2000), 0.5, 10.0, 1e-3, 2e-3)
+        chunked = dae_trajectory(t, lam=lam, eps=0.5, tau=10.0, w1_0=1e-3, w2_0=2e-3)
+        flat = dae_trajectory(t[:2000], lam=np.linspace(0.1, 3.0, 2000), eps=0.5, tau=10.0, w1_0=1e-3, w2_0=2e-3)
     finally:
         _arguments.CHUNK = chunk
     np.testing.assert_array_equal(chunked, whole)
-    np.testing.assert_array_equal(flat, dae_trajectory(t[:2000], np.linspace(0.1, 3.0, 2000), 0.5, 10.0,
-                                                       1e-3, 2e-3))
+    np.testing.assert_array_equal(flat, dae_trajectory(t[:2000], lam=np.linspace(0.1, 3.0, 2000), eps=0.5, tau=10.0,
+                                                       w1_0=1e-3, w2_0=2e-3))
 
 
 def test_ctrl_c_stops_a_long_call_within_a_second() -> None:
     """A call of ~20 s (extended-range modes) returns to Python between chunks: SIGINT ends it at once."""
     from tests.kernels.interrupt import interrupt_call
 
-    dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)  # compiled and cached for the child
+    # compiled and cached for the child
+    dae_trajectory(np.arange(3.0), lam=1.0, eps=0.5, tau=10.0, w1_0=1e-300, w2_0=2e-300)
     reported, elapsed = interrupt_call(
         "import numpy as np\nfrom symdae.kernels import dae_trajectory\n"
-        "dae_trajectory(np.arange(3.0), 1.0, 0.5, 10.0, 1e-300, 2e-300)",
-        "dae_trajectory(np.linspace(0.0, 1e4, 20_000_000), 1.0, 0.5, 10.0, 1e-300, 2e-300)")
+        "dae_trajectory(np.arange(3.0), lam=1.0, eps=0.5, tau=10.0, w1_0=1e-300, w2_0=2e-300)",
+        "dae_trajectory(np.linspace(0.0, 1e4, 20_000_000), lam=1.0, eps=0.5, tau=10.0, w1_0=1e-300, w2_0=2e-300)")
     assert reported == "interrupted"
     assert elapsed < 1.5
