@@ -250,18 +250,23 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from symdae.prediction import PredictionError, predict_dataset
+    from symdae.paper import dataset_defaults
+    from symdae.prediction import PredictionError, predictions
 
+    paper = dataset_defaults(args.dataset)
+    samples = args.samples if args.samples is not None else paper["samples"]
+    lr = args.lr if args.lr is not None else paper["lr"]
     try:
-        table = predict_dataset(args.dataset, args.samples, args.lr, noise_var=args.noise_var,
-                                weight_decay=args.weight_decay, hidden=args.hidden, init_std=args.init_std,
-                                data_root=None if args.data_root is None else str(args.data_root), top=args.top)
+        result = predictions(args.dataset, samples, lr, noise_var=args.noise_var, weight_decay=args.weight_decay,
+                             hidden=args.hidden, init_std=args.init_std,
+                             data_root=None if args.data_root is None else str(args.data_root), top=args.top)
     except PredictionError as err:
         _error("predict", err)
         return USAGE
     except (ValueError, OSError, MemoryError, ArithmeticError) as err:
         return _failure("predict", err)
-    print(table)
+    text = {"table": result.table, "csv": result.csv, "json": result.json}[args.format]()
+    print(text, end="" if text.endswith("\n") else "\n")
     return 0
 
 
@@ -481,18 +486,34 @@ def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.Argum
         "predict",
         help="per-direction predictions from a dataset's spectrum alone",
         description="Fixed points, epochs to 50% / 90% of them, optimal learning rates and the equivalent "
-        "weight decay for every direction of a dataset's spectrum, without training.",
+        "weight decay for every direction of a dataset's spectrum, without training. Times are in epochs; "
+        "eigenvalues are those of Σ = XᵀX, a sum over the N images.",
     )
-    predict.add_argument("--dataset", choices=DATASETS, required=True)
-    predict.add_argument("--data-root", metavar="DIR", type=existing_dir)
-    predict.add_argument("--samples", type=integer(1, most_images), required=True, help="N")
-    predict.add_argument("--lr", type=real(0, strict=True), required=True, help="learning rate α")
-    predict.add_argument("--noise-var", type=real(0), default=0.0, help="s² (ε = N s²)")
-    predict.add_argument("--weight-decay", type=real(0), default=0.0, help="γ (κ = Nγ)")
-    predict.add_argument("--hidden", type=integer(1, 10**9), default=256, help="H, for the typical random start")
+    from symdae.paper import LINEAR
+
+    paper = ", ".join(f"{v['samples']} for {k}" for k, v in LINEAR.items())
+    paper_lr = ", ".join(f"{v['lr']:g} for {k}" for k, v in LINEAR.items())
+    predict.add_argument("--dataset", choices=DATASETS, default="mnist", help="default: mnist")
+    predict.add_argument("--data-root", metavar="DIR", type=existing_dir,
+                         help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    predict.add_argument("--samples", type=integer(1, most_images), metavar="N",
+                         help=f"the first N training images (default: the paper's, {paper})")
+    predict.add_argument("--lr", type=real(0, strict=True), metavar="ALPHA",
+                         help=f"learning rate α of full-batch gradient descent, one step per epoch (default: the "
+                         f"paper's, {paper_lr})")
+    predict.add_argument("--noise-var", type=real(0), default=0.0, metavar="S2",
+                         help="input-noise variance s² per pixel, ε = N s² (default: 0)")
+    predict.add_argument("--weight-decay", type=real(0), default=0.0, metavar="GAMMA",
+                         help="weight decay γ, κ = Nγ (default: 0)")
+    predict.add_argument("--hidden", type=integer(1, 10**9), default=256, metavar="H",
+                         help="hidden units, for the typical random start (default: 256)")
     predict.add_argument("--init-std", type=real(0, strict=True, maximum=MAX_INIT_STD), default=1e-4,
-                         help="std of the random initial weights")
-    predict.add_argument("--top", type=integer(1), default=32, help="show the first K directions")
+                         metavar="SIGMA", help="std of the random initial weights (default: 1e-4)")
+    predict.add_argument("--top", type=integer(1), default=32, metavar="K",
+                         help="show the first K directions, largest eigenvalue first (default: 32)")
+    predict.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                         help="table (aligned text, default), csv (one row per direction) or json (settings, "
+                         "rows and notes)")
     predict.set_defaults(handler=_predict)
 
 

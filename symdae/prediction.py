@@ -15,12 +15,16 @@ optimal rate).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from symdae.kernels import equivalent_kappa, fixed_point, mode_trajectory, optimal_tau, time_to_fraction
-from symdae.units import to_training
+from symdae.units import from_training, to_training
 
 FRACTIONS = (0.5, 0.9)
 
@@ -74,19 +78,84 @@ def check_settings(dataset: str, samples: int, lr: float, *, noise_var: float = 
     if init_std > MAX_INIT_STD:
         raise PredictionError(f"--init-std must be <= {MAX_INIT_STD:g} (the theory's small random start); got "
                               f"{init_std:g}")
-    tau, eps, kappa = samples / lr, samples * noise_var, samples * weight_decay
-    for flag, derived, what in (("--lr", tau, "N/lr, the time scale τ in epochs"),
-                                ("--noise-var", eps, "N·s², the noise ε"),
-                                ("--weight-decay", kappa, "N·γ, the weight decay κ")):
-        if not math.isfinite(derived):
-            raise PredictionError(f"{flag} is out of range: {what}, overflows with --samples {samples}")
+    try:
+        mode = from_training(n_samples=samples, lr=lr, noise_var=noise_var, weight_decay=weight_decay)
+    except ValueError as err:  # "tau = n_samples/lr exceeds float64's range": name the option
+        flag, what = {"tau": ("--lr", "N/lr, the time scale τ in epochs"), "eps": ("--noise-var", "N·s², the noise ε"),
+                      "kappa": ("--weight-decay", "N·γ, the weight decay κ")}[str(err).split(" ", 1)[0]]
+        raise PredictionError(f"{flag} is out of range: {what}, overflows with --samples {samples}") from None
+    tau, eps, kappa = (float(mode[k]) for k in ("tau", "eps", "kappa"))
     return tau, eps, kappa, math.sqrt(2 * hidden) * init_std
+
+
+COLUMNS = ("direction", "eigenvalue", "fixed_point", "epochs_to_50", "epochs_to_90", "optimal_lr",
+           "equivalent_weight_decay")
+"""Columns of :func:`predictions` (``direction`` counts from 1, largest eigenvalue first)."""
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """Per-direction predictions of one setting: ``settings`` (training and mode units) and one row per direction.
+
+    A value that does not exist is ``None``: no fixed point, optimal rate or times where the loss
+    is flat (``λ = ε = κ = 0``), no times where the fixed point is 0 (the mode starts there).
+    ``inf`` is a time never reached.
+    """
+
+    settings: dict[str, object]
+    rows: list[dict[str, float | int | None]]
+    notes: list[str]
+
+    def table(self) -> str:
+        """The aligned text table ``symdae predict`` prints."""
+        s = self.settings
+        lines = [
+            f"{s['dataset']}, N = {s['samples']} ({s['data']}), α = {s['lr']:g}, s² = {s['noise_var']:g}, "
+            f"γ = {s['weight_decay']:g}; τ = {s['tau']:g}, ε = {s['eps']:g}, κ = {s['kappa']:g}; start: "
+            f"H = {s['hidden']}, σ0 = {s['init_std']:g}",
+            f"{'dir':>4} {'λ':>12} {'fixed point':>12} {'t50%':>10} {'t90%':>10} {'α*':>12} {'γ≡ε':>12}",
+        ]
+        for row in self.rows:
+            head = f"{row['direction']:>4} {row['eigenvalue']:12.5g}"
+            if row["fixed_point"] is None:
+                lines.append(f"{head} {'none':>12} {'-':>10} {'-':>10} {'-':>12} {row['equivalent_weight_decay']:12.5g}"
+                             "  no dynamics: λ = ε = κ = 0, the loss is flat here")
+                continue
+            lines.append(f"{head} {row['fixed_point']:12.5g} {_epochs(row['epochs_to_50'])} "
+                         f"{_epochs(row['epochs_to_90'])} {row['optimal_lr']:12.5g} "
+                         f"{row['equivalent_weight_decay']:12.5g}")
+        return "\n".join([*lines, *self.notes])
+
+    def csv(self) -> str:
+        """One header line of :data:`COLUMNS` and one line per direction (empty where a value does not exist)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in self.rows:
+            writer.writerow(["" if row[c] is None else repr(row[c]) if isinstance(row[c], float) else row[c]
+                             for c in COLUMNS])
+        return out.getvalue()
+
+    def json(self) -> str:
+        """``{"settings": …, "columns": …, "rows": [...], "notes": [...]}``; times never reached are ``"inf"``."""
+        rows = [{c: ("inf" if isinstance(v, float) and math.isinf(v) else v) for c, v in row.items()}
+                for row in self.rows]
+        return json.dumps({"settings": self.settings, "columns": list(COLUMNS), "rows": rows, "notes": self.notes},
+                          indent=2, allow_nan=False, ensure_ascii=False)
 
 
 def predict_dataset(dataset: str, samples: int, lr: float, *, noise_var: float = 0.0, weight_decay: float = 0.0,
                     hidden: int = 256, init_std: float = 1e-4, data_root: str | None = None,
                     top: int = 32) -> str:
-    """A table of predictions for the first ``top`` directions of ``dataset``'s first ``samples`` images.
+    """The text table of :func:`predictions` (what ``symdae predict`` prints by default)."""
+    return predictions(dataset, samples, lr, noise_var=noise_var, weight_decay=weight_decay, hidden=hidden,
+                       init_std=init_std, data_root=data_root, top=top).table()
+
+
+def predictions(dataset: str, samples: int, lr: float, *, noise_var: float = 0.0, weight_decay: float = 0.0,
+                hidden: int = 256, init_std: float = 1e-4, data_root: str | None = None,
+                top: int = 32) -> Predictions:
+    """Predictions for the first ``top`` directions of ``dataset``'s first ``samples`` images.
 
     Raises :class:`PredictionError` (a ``ValueError`` naming the option) for
     settings that cannot be tabulated, before any data is read.
@@ -114,37 +183,41 @@ def predict_dataset(dataset: str, samples: int, lr: float, *, noise_var: float =
     times = np.full((lam.size, len(FRACTIONS)), np.nan)
     if curved.any():
         star[curved] = fixed_point(lam=lam[curved], eps=eps, kappa=kappa)
-        rate[curved] = to_training(n_samples=samples, tau=optimal_tau(lam=lam[curved], eps=eps, kappa=kappa))["lr"]
+        best = optimal_tau(lam=lam[curved], eps=eps, kappa=kappa)
+        rate[curved] = to_training(n_samples=samples, tau=best)["lr"]
         moving = curved & (star > 0)  # a fixed point of 0 is where the mode starts: nothing to learn
         if moving.any():
             times[moving] = epochs_to_fractions(lam[moving], eps, kappa, tau, w2_0)
-    gamma = np.asarray(to_training(n_samples=samples, tau=tau, kappa=equivalent_kappa(lam=lam, eps=eps))["weight_decay"])
-    lines = [
-        f"{dataset}, N = {samples} ({data.nature}), α = {lr:g}, s² = {noise_var:g}, γ = {weight_decay:g}; "
-        f"τ = {tau:g}, ε = {eps:g}, κ = {kappa:g}; start: H = {hidden}, σ0 = {init_std:g}",
-        f"{'dir':>4} {'λ':>12} {'fixed point':>12} {'t50%':>10} {'t90%':>10} {'α*':>12} {'γ≡ε':>12}",
-    ]
+    equivalent = equivalent_kappa(lam=lam, eps=eps)
+    gamma = np.asarray(to_training(n_samples=samples, tau=tau, kappa=equivalent)["weight_decay"])
+    rows: list[dict[str, float | int | None]] = []
     for j in range(lam.size):
-        if flat[j]:
-            lines.append(f"{j + 1:>4} {shown[j]:12.5g} {'none':>12} {'-':>10} {'-':>10} {'-':>12} {gamma[j]:12.5g}"
-                         "  no dynamics: λ = ε = κ = 0, the loss is flat here")
-            continue
-        lines.append(f"{j + 1:>4} {shown[j]:12.5g} {star[j]:12.5g} {_epochs(times[j, 0])} {_epochs(times[j, 1])} "
-                     f"{rate[j]:12.5g} {gamma[j]:12.5g}")
-    lines.append("t50%, t90%: epochs to 50% / 90% of the fixed point ('-': the fixed point is 0, where the mode "
-                 "starts); α*: learning rate matching the curvature at w1 = w2 = 1 (Supp. D); γ≡ε: weight decay "
-                 "with the same fixed point as the noise (Supp. E)")
+        def value(x: float) -> float | None:
+            return None if math.isnan(x) else float(x)
+
+        rows.append({"direction": j + 1, "eigenvalue": float(shown[j]), "fixed_point": value(star[j]),
+                     "epochs_to_50": value(times[j, 0]), "epochs_to_90": value(times[j, 1]),
+                     "optimal_lr": value(rate[j]), "equivalent_weight_decay": float(gamma[j])})
+    notes = ["t50%, t90%: epochs to 50% / 90% of the fixed point ('-': the fixed point is 0, where the mode "
+             "starts); α*: learning rate matching the curvature at w1 = w2 = 1 (Supp. D); γ≡ε: weight decay "
+             "with the same fixed point as the noise (Supp. E)"]
     if (null & (shown != 0)).any():
-        lines.append(f"{int((null & (shown != 0)).sum())} eigenvalue(s) below the rounding of the eigendecomposition "
+        notes.append(f"{int((null & (shown != 0)).sum())} eigenvalue(s) below the rounding of the eigendecomposition "
                      f"(D·ε_mach·λ1 = {rounding:.3g}) are taken as λ = 0")
     if flat.any():
-        lines.append(f"{int(flat.sum())} direction(s) with λ = 0 and neither noise nor weight decay: the loss does "
+        notes.append(f"{int(flat.sum())} direction(s) with λ = 0 and neither noise nor weight decay: the loss does "
                      "not depend on them, so training leaves them where they start")
-    return "\n".join(lines)
+    settings: dict[str, object] = {
+        "dataset": dataset, "samples": samples, "data": data.nature, "lr": lr, "noise_var": noise_var,
+        "weight_decay": weight_decay, "hidden": hidden, "init_std": init_std, "top": top,
+        "tau": tau, "eps": eps, "kappa": kappa, "w1_0": 0.0, "w2_0": w2_0,
+        "units": "λ: eigenvalue of Σ = XᵀX (a sum over the N images); times in epochs; optimal_lr: α* = N/τ*",
+    }
+    return Predictions(settings, rows, notes)
 
 
-def _epochs(value: float) -> str:
-    if math.isnan(value):
+def _epochs(value: float | None) -> str:
+    if value is None or math.isnan(value):
         return f"{'-':>10}"
     if math.isinf(value) or value < 1e7:
         return f"{value:10.0f}"

@@ -120,9 +120,6 @@ def _cases() -> list[tuple[list[str], str, str]]:
         rule="overflows")
     add(PREDICT, ["--dataset", "svhn"], rule="invalid choice")
     add(PREDICT, ["--data-root", "/nonexistent/data"], rule="does not exist")
-    cases.append((["predict", "--samples", "10", "--lr", "0.1"], "--dataset", "required"))
-    cases.append((["predict", "--dataset", "mnist", "--lr", "0.1"], "--samples", "required"))
-    cases.append((["predict", "--dataset", "mnist", "--samples", "10"], "--lr", "required"))
 
     for value in ("0", "8", "9", "a", "3-1", "1,,2", "5-9", "", "-1"):
         add(FIGURES, ["--only", value], rule="" if value in ("a", "1,,2", "", "-1") else "1 to 7")

@@ -233,7 +233,7 @@ def test_ctrl_c_in_any_command_is_one_line_and_130(monkeypatch: pytest.MonkeyPat
     def interrupted(*args: Any, **kwargs: Any) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(symdae.prediction, "predict_dataset", interrupted)
+    monkeypatch.setattr(symdae.prediction, "predictions", interrupted)
     assert main(["predict", "--dataset", "mnist", "--samples", "10", "--lr", "0.1"]) == 130
     assert _error_lines(capsys) == ["symdae predict: interrupted"]
 

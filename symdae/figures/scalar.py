@@ -52,14 +52,14 @@ class Mode:
     def simulate(self, epochs: int, w1_0: Array, w2_0: Array) -> tuple[Array, Array]:
         """Gradient-descent weights ``(w1, w2)``, shape ``(runs, epochs + 1)``."""
         steps = np.arange(epochs + 1, dtype=np.float64)
-        w1, w2 = gd_iterates(steps, lam=self.lam, eps=self.eps, kappa=self.kappa, tau=self.tau, w1_0=w1_0[:, None],
-                             w2_0=w2_0[:, None])
+        w1, w2 = gd_iterates(steps, lam=self.lam, eps=self.eps, kappa=self.kappa, tau=self.tau,
+                             w1_0=w1_0[:, None], w2_0=w2_0[:, None])
         return np.asarray(w1), np.asarray(w2)
 
     def theory(self, t: Array, w1_0: Array, w2_0: Array) -> Array:
         """Continuous-time mapping ``w(t)``, shape ``(runs, t.size)``."""
-        return np.asarray(mode_trajectory(t, lam=self.lam, eps=self.eps, kappa=self.kappa, tau=self.tau, w1_0=w1_0[:,
-                                                                                                                   None], w2_0=w2_0[:, None]))
+        return np.asarray(mode_trajectory(t, lam=self.lam, eps=self.eps, kappa=self.kappa, tau=self.tau,
+                                          w1_0=w1_0[:, None], w2_0=w2_0[:, None]))
 
     @property
     def fixed_point(self) -> float:

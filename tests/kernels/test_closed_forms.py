@@ -105,7 +105,7 @@ def test_time_to_fraction_edge_cases() -> None:
 
 def test_small_closed_forms_against_the_corrected_formulas() -> None:
     rng = np.random.default_rng(3)
-    lam, eps, kappa, n = (10 ** rng.uniform(-3, 3, 100) for _ in range(4))
+    lam, eps, kappa = (10 ** rng.uniform(-3, 3, 100) for _ in range(3))
     np.testing.assert_allclose(fixed_point(lam=lam, eps=eps, kappa=kappa),
                                np.where(lam > kappa, (lam - kappa) / (lam + eps), 0.0), rtol=1e-15)
     np.testing.assert_allclose(optimal_tau(lam=lam, eps=eps, kappa=kappa), 2 * lam + 3 * eps + kappa, rtol=1e-15)

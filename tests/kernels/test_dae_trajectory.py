@@ -211,8 +211,8 @@ def test_types_that_are_not_real_numbers_raise_type_error() -> None:
         with pytest.raises(TypeError, match="must be real numbers"):
             dae_trajectory(1.0, lam=bad, eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2)
     assert issubclass(NotRealError, TypeError) and issubclass(NotRealError, ValueError)
-    assert dae_trajectory(10**20, lam=1.0, eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2) == dae_trajectory(1e20, lam=1.0,
-                                                                                                   eps=0.5, tau=2.0, w1_0=0.1, w2_0=0.2)
+    mode = {"lam": 1.0, "eps": 0.5, "tau": 2.0, "w1_0": 0.1, "w2_0": 0.2}
+    assert dae_trajectory(10**20, **mode) == dae_trajectory(1e20, **mode)
 
 
 def test_out_that_overlaps_an_input_is_refused() -> None:
@@ -227,8 +227,8 @@ def test_out_that_overlaps_an_input_is_refused() -> None:
 def test_unrepresentable_answers_raise_value_error_naming_the_mode() -> None:
     with pytest.raises(ValueError, match=r"w\(t\) at t=0.0 for lam=1.0, .*w1_0=1e\+200.*exceeds float64's range"):
         dae_trajectory(np.array([0.0, 1.0]), lam=1.0, eps=0.5, tau=10.0, w1_0=1e200, w2_0=1e200)
-    assert dae_trajectory(1.0, lam=1.0, eps=0.5, tau=10.0, w1_0=1e200, w2_0=1e200) == pytest.approx(3.677770377417996,
-                                                                                                    rel=1e-13)
+    w = dae_trajectory(1.0, lam=1.0, eps=0.5, tau=10.0, w1_0=1e200, w2_0=1e200)
+    assert w == pytest.approx(3.677770377417996, rel=1e-13)
 
 
 def test_settled_and_underflowing_regions_are_exact() -> None:

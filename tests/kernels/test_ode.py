@@ -76,8 +76,8 @@ def test_gd_matches_50_digit_iteration(steps: int, lam: float, eps: float, kappa
     (beyond that gradient descent diverges, multiplying any difference by ~3 per step: not an accuracy claim)."""
     a, b, over = gd_reference(steps, lam, eps, kappa, tau, w1, w2)
     assume(over is None and max(abs(a), abs(b)) <= 10)
-    assert_gd_close(gd_iterates(steps, lam=lam, eps=eps, kappa=kappa, tau=tau, w1_0=w1, w2_0=w2), (a, b), (steps, lam,
-                                                                                                           eps, kappa, tau, w1, w2))
+    got = gd_iterates(steps, lam=lam, eps=eps, kappa=kappa, tau=tau, w1_0=w1, w2_0=w2)
+    assert_gd_close(got, (a, b), (steps, lam, eps, kappa, tau, w1, w2))
 
 
 def test_gd_is_more_accurate_than_the_float64_loop() -> None:
@@ -233,8 +233,9 @@ def test_equals_dae_trajectory_without_weight_decay() -> None:
     t = np.array([[0.0, 1.0, 1e3, 1e12]])
     lam = np.array([[0.0], [1.0], [1e5]])
     args = (t, lam, 0.3, 0.0, 2.0, np.array([[1e-150], [0.5], [-3.0]]), 0.2)
-    np.testing.assert_array_equal(mode_call(mode_trajectory, args), mode_call(dae_trajectory, (*args[:3], *args[4:]),
-                                                                              kappa=False))
+    without_kappa = (*args[:3], *args[4:])
+    expected = mode_call(dae_trajectory, without_kappa, kappa=False)
+    np.testing.assert_array_equal(mode_call(mode_trajectory, args), expected)
 
 
 # --- mode_trajectory: behaviour ---------------------------------------------------------------
@@ -292,8 +293,8 @@ def test_rows_and_elements_agree() -> None:
     t = np.array([[30.0, 0.0, 5.0, 1e9, 5.0, 0.25]])
     lam = np.array([[1.0], [0.05], [40.0]])
     rows = mode_trajectory(t, lam=lam, eps=0.2, kappa=0.3, tau=2.0, w1_0=-0.1, w2_0=0.03)
-    elements = mode_trajectory(t, lam=np.broadcast_to(lam, (3, 6)), eps=0.2, kappa=0.3, tau=2.0, w1_0=np.full((3, 6),
-                                                                                                              -0.1), w2_0=0.03)
+    elements = mode_trajectory(t, lam=np.broadcast_to(lam, (3, 6)), eps=0.2, kappa=0.3, tau=2.0,
+                               w1_0=np.full((3, 6), -0.1), w2_0=0.03)
     np.testing.assert_array_equal(rows, elements)
     out = np.empty((3, 6))
     assert mode_trajectory(t, lam=lam, eps=0.2, kappa=0.3, tau=2.0, w1_0=-0.1, w2_0=0.03, out=out) is out
@@ -381,7 +382,8 @@ def test_extreme_modes(args: tuple[float, ...]) -> None:
 
 
 @pytest.mark.parametrize("call", [
-    "gd_iterates(3e10, lam=1.0, eps=0.5, kappa=0.1, tau=1e12, w1_0=0.01, w2_0=0.02)",  # tens of ns a step: ~20 minutes in one go
+    # tens of ns a step: ~20 minutes in one go
+    "gd_iterates(3e10, lam=1.0, eps=0.5, kappa=0.1, tau=1e12, w1_0=0.01, w2_0=0.02)",
     "mode_trajectory(np.full((16384, 1), 1e6), lam=np.linspace(0.5, 2.0, 16384)[:, None], eps=0.5, kappa=0.1,"
     " tau=10.0, w1_0=-0.01 * np.linspace(1.0, 4.0, 16384)[:, None], w2_0=0.02)",
 ])
