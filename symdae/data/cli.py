@@ -175,12 +175,12 @@ def _spectrum(args: argparse.Namespace) -> int:
 def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``data`` (with ``info``, ``download``, ``spectrum``) to the ``symdae`` subcommands."""
     data = subparsers.add_parser(
-        "data", help="find, check and download MNIST / CIFAR-10; compute data spectra",
+        "data", help="find, check and download MNIST / Fashion-MNIST / CIFAR-10; compute data spectra",
         description="Datasets: where they are, what they are (exact or approximate), download, spectra.",
     )
     commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
-    root_help = "data root: a dataset folder or a parent of mnist/, MNIST/raw/, cifar-10-batches-bin/, " \
-                "cifar-10-batches-py/ (default: $SYMDAE_DATA_ROOT)"
+    root_help = "data root: a dataset folder or a parent of mnist/, MNIST/raw/, fashion-mnist/, " \
+                "FashionMNIST/raw/, cifar-10-batches-bin/, cifar-10-batches-py/ (default: $SYMDAE_DATA_ROOT)"
 
     info = commands.add_parser("info", help="datasets found, their nature and checksum status",
                                description="List the datasets under the data root and check every file.")
@@ -189,7 +189,8 @@ def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
     download = commands.add_parser(
         "download", help="download a dataset from its official location, verified",
-        description="Download into DIR/mnist/ or DIR/cifar-10-batches-bin/ (resumable; verified before use). "
+        description="Download into DIR/mnist/, DIR/fashion-mnist/ or DIR/cifar-10-batches-bin/ (resumable; "
+        "verified before use). "
         "A cifar-10-binary.tar.gz already in DIR is verified and extracted without network access.",
     )
     download.add_argument("--dataset", required=True, choices=DATASETS)

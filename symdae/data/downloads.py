@@ -1,8 +1,10 @@
-"""Download MNIST or CIFAR-10 from their official locations, resumably, verified.
+"""Download MNIST, Fashion-MNIST or CIFAR-10 from their official locations, resumably, verified.
 
 ``download("mnist", root)`` fetches the four IDX files (``<name>.gz``) from
 the first working mirror of :data:`~symdae.data.registry.MNIST_URLS` into
-``root/mnist/``; ``download("cifar10", root)`` fetches the official
+``root/mnist/``, ``download("fashion-mnist", root)`` those of
+:data:`~symdae.data.registry.FASHION_MNIST_URLS` into ``root/fashion-mnist/``
+(:data:`~symdae.data.registry.FILE_SETS`); ``download("cifar10", root)`` fetches the official
 ``cifar-10-binary.tar.gz``, checks its SHA-256 and MD5, and extracts the
 batches into ``root/cifar-10-batches-bin/`` with a manifest recording the
 archive's and each file's SHA-256 (:data:`~symdae.data.registry.MANIFEST_NAME`).
@@ -19,8 +21,9 @@ HTTP ``Range`` request (RFC 9110 §14). Two limits bound a transfer:
   location, or a rerun, resumes from them. Besides, no location may keep the
   client waiting for the next byte (or for a connection) longer than
   ``min(timeout, 60 s)``.
-- ``max_bytes`` is the **size cap**: the official file's size (the MNIST
-  ``.gz`` sizes of :data:`~symdae.data.registry.MNIST_GZ_SIZES`, the archive
+- ``max_bytes`` is the **size cap**: the official file's size (the ``.gz``
+  sizes of :data:`~symdae.data.registry.MNIST_GZ_SIZES` and
+  :data:`~symdae.data.registry.FASHION_MNIST_GZ_SIZES`, the archive
   size of :data:`~symdae.data.registry.ARCHIVES`), as a mirror serves the
   official files. A response announcing more (``Content-Length`` or
   ``Content-Range``) is refused before anything is written; a body that
@@ -28,7 +31,7 @@ HTTP ``Range`` request (RFC 9110 §14). Two limits bound a transfer:
   are removed (a ``.part`` keeps only what earlier, well-behaved transfers
   wrote, being a possible prefix of the official file; it is removed when it
   holds nothing else). A ``.part`` already longer than the cap is removed
-  before starting. Uncompressing an MNIST download stops, and fails its
+  before starting. Uncompressing an IDX download stops, and fails its
   check, as soon as it yields more than the official IDX file's size.
 
 A finished transfer is verified
@@ -37,7 +40,7 @@ renamed to its final name, so a final file is always complete and verified;
 a corrupt download is removed. A base URL given as ``base_url`` or by
 ``$SYMDAE_DOWNLOAD_URL`` replaces the official locations (mirrors, tests).
 
-Files already present and recognised are kept. An MNIST file with an unknown
+Files already present and recognised are kept. An IDX file with an unknown
 checksum stops the download (it is never overwritten). CIFAR-10 batches are
 replaced by the verified archive's members; an archive already in the data
 root is verified and used without any network access (and kept), which is
@@ -65,18 +68,15 @@ from typing import IO, Any, TypeVar
 
 from symdae import __version__
 from symdae._io import atomic_writer
-from symdae.data.checksums import Digests, FileCheck, check_file, hash_chunks, remember
+from symdae.data.checksums import Digests, FileCheck, check_file, hash_chunks, official_sha256, remember
 from symdae.data.compression import iter_uncompressed
 from symdae.data.registry import (
     ARCHIVES,
     DATASETS,
     DOWNLOAD_URL_ENV,
-    KNOWN_FILES,
+    FILE_SETS,
     MANIFEST_NAME,
-    MNIST_FILES,
-    MNIST_GZ_SIZES,
-    MNIST_SIZES,
-    MNIST_URLS,
+    FileSet,
 )
 from symdae.data.roots import find_file
 
@@ -331,10 +331,6 @@ def fetch(urls: Sequence[str], dest: Path, check: Callable[[Path], T], *, timeou
     return result
 
 
-def _official_sha256(dataset: str, name: str) -> str:
-    return next(k.digest for k in KNOWN_FILES if k.dataset == dataset and k.name == name and k.algorithm == "sha256")
-
-
 def _existing(folder: Path, name: str, dataset: str) -> FileCheck | None:
     """The check of ``name`` (raw or .gz) in ``folder``, ``None`` if absent; an unknown file is an error."""
     path = find_file(folder, name)
@@ -369,19 +365,21 @@ def _make_dir(path: Path, what: str, *, create: bool = True) -> Path:
     return path
 
 
-def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log | None) -> list[Path]:
-    folder = _make_dir(root / "mnist", "the MNIST folder")
+def _download_files(files: FileSet, root: Path, base_url: str | None, timeout: float,
+                    log: Log | None) -> list[Path]:
+    """Fetch each file of ``files`` not yet present and recognised, as ``<name>.gz``, verified."""
+    folder = _make_dir(root / files.folder, f"the {files.label} folder")
     paths = []
-    for name in (name for pair in MNIST_FILES.values() for name in pair):
-        present = _existing(folder, name, "mnist")
+    for name in files.names:
+        present = _existing(folder, name, files.dataset)
         if present is not None:
             if log:
                 log(f"{present.path}: present, verified")
             paths.append(present.path)
             continue
-        expected = _official_sha256("mnist", name)
+        expected = official_sha256(files.dataset, name)
 
-        def check(path: Path, expected: str = expected, size: int = MNIST_SIZES[name]) -> Digests:
+        def check(path: Path, expected: str = expected, size: int = files.sizes[name]) -> Digests:
             digests = hash_chunks(_at_most(iter_uncompressed(path, gz=True), size))
             if digests.sha256 != expected:
                 raise ValueError(f"SHA-256 of the uncompressed content is {digests.sha256}, "
@@ -389,8 +387,8 @@ def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log |
             return digests
 
         dest = folder / f"{name}.gz"
-        urls = [_join(base, f"{name}.gz") for base in _base_urls(MNIST_URLS, base_url)]
-        remember(dest, fetch(urls, dest, check, timeout=timeout, max_bytes=MNIST_GZ_SIZES[name], log=log))
+        urls = [_join(base, f"{name}.gz") for base in _base_urls(files.urls, base_url)]
+        remember(dest, fetch(urls, dest, check, timeout=timeout, max_bytes=files.gz_sizes[name], log=log))
         if log:
             log(f"{dest}: verified")
         paths.append(dest)
@@ -477,7 +475,7 @@ def _download_archive(dataset: str, root: Path, base_url: str | None, keep_archi
 
 def download(dataset: str, data_root: str | os.PathLike[str], *, base_url: str | None = None,
              keep_archive: bool = False, timeout: float = DEFAULT_TIMEOUT, log: Log | None = None) -> list[Path]:
-    """Download ``dataset`` (``"mnist"`` or ``"cifar10"``) into its standard subfolder of ``data_root``.
+    """Download ``dataset`` (``"mnist"``, ``"fashion-mnist"`` or ``"cifar10"``) into its subfolder of ``data_root``.
 
     Files already present and recognised are kept (see the module notes).
     ``base_url`` (else ``$SYMDAE_DOWNLOAD_URL``) replaces the official
@@ -491,6 +489,6 @@ def download(dataset: str, data_root: str | os.PathLike[str], *, base_url: str |
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {dataset!r}")
     timeout = _positive_seconds(timeout)
     root = _make_dir(Path(data_root).expanduser(), "data_root")
-    if dataset == "mnist":
-        return _download_mnist(root, base_url, timeout, log)
+    if dataset in FILE_SETS:
+        return _download_files(FILE_SETS[dataset], root, base_url, timeout, log)
     return _download_archive(dataset, root, base_url, keep_archive, timeout, log)
