@@ -71,16 +71,23 @@ def _from_environment(variable: str, check: Callable[[str], object]) -> str | No
     return None
 
 
+def _unusable_root(command: str, args: argparse.Namespace) -> int | None:
+    """The usage error when neither ``--data-root`` nor a good ``$SYMDAE_DATA_ROOT`` gives a root to read."""
+    if args.data_root is not None:
+        return None
+    if not os.environ.get(DATA_ROOT_ENV):
+        return _usage(command, f"give --data-root DIR (or set {DATA_ROOT_ENV})")
+    problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
+    return _usage(command, problem) if problem else None
+
+
 def _info(args: argparse.Namespace) -> int:
     from symdae.data.checksums import check_file
     from symdae.data.roots import find_file, resolve_root, survey
 
-    if args.data_root is None:
-        if not os.environ.get(DATA_ROOT_ENV):
-            return _usage("info", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
-        problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
-        if problem:
-            return _usage("info", problem)
+    unusable = _unusable_root("info", args)
+    if unusable is not None:
+        return unusable
     try:
         root = resolve_root(args.data_root)
         locations = survey(root)
@@ -142,12 +149,9 @@ def _spectrum(args: argparse.Namespace) -> int:
     from symdae.data.datasets import load
     from symdae.data.spectra import spectrum
 
-    if args.data_root is None:
-        if not os.environ.get(DATA_ROOT_ENV):
-            return _usage("spectrum", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
-        problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
-        if problem:
-            return _usage("spectrum", problem)
+    unusable = _unusable_root("spectrum", args)
+    if unusable is not None:
+        return unusable
     try:
         start = time.perf_counter()
         data = load(args.dataset, args.split, args.n, data_root=args.data_root, verify=not args.no_verify)
