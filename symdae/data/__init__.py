@@ -1,11 +1,11 @@
-"""Datasets of the paper (MNIST, CIFAR-10): finding, verifying, reading, preprocessing, spectra.
+"""Datasets of the paper (MNIST, CIFAR-10) and Fashion-MNIST: finding, verifying, reading, preprocessing, spectra.
 
 - :func:`load` reads the first N images of a split from a data root
   (:mod:`symdae.data.roots`), identifying every file by the checksum of the
   bytes it parses (:mod:`symdae.data.checksums`) and reporting its
   provenance: ``exact`` official data or an approximation such as
   ``cifar10-jpeg-approx``.
-- Readers of the official formats: MNIST IDX (:mod:`symdae.data.idx`),
+- Readers of the official formats: IDX for MNIST and Fashion-MNIST (:mod:`symdae.data.idx`),
   CIFAR-10 binary and python batches (:mod:`symdae.data.cifar`, the latter
   through a restricted unpickler that cannot run code).
 - :func:`preprocess` builds X (N x D): pixels / 255, flattened, uncentred by

@@ -47,10 +47,10 @@ from typing import Any
 from symdae._io import cache_dir, write_atomic
 from symdae.data._cache import cache_root, discard, notice
 from symdae.data.compression import iter_uncompressed, read_uncompressed, uncompressed_name
-from symdae.data.registry import ARCHIVES, KNOWN_FILES, MANIFEST_NAME, SOURCES, UNVERIFIED, Source
+from symdae.data.registry import ARCHIVES, KNOWN_FILES, MANIFEST_NAME, SOURCES, UNVERIFIED, KnownFile, Source
 
 __all__ = ["Digests", "FileCheck", "check_file", "digests_cache_path", "file_digests", "hash_chunks",
-           "read_and_check", "remember", "require_recognised"]
+           "official_sha256", "read_and_check", "recognised_as", "remember", "require_recognised"]
 
 _CACHE_VERSION = 2
 _STAMP_FIELDS = ("dev", "ino", "size", "mtime_ns", "ctime_ns")
@@ -267,13 +267,36 @@ def _from_manifest(folder: Path, dataset: str, name: str, sha256: str) -> Source
     return None
 
 
+def _known_versions(name: str, digests: Digests) -> list[KnownFile]:
+    """The registry's entries for a file named ``name`` with these content digests (of any dataset)."""
+    return [known for known in KNOWN_FILES if known.name == name
+            and known.digest == (digests.sha256 if known.algorithm == "sha256" else digests.md5)]
+
+
+def official_sha256(dataset: str, name: str) -> str:
+    """The published SHA-256 of the uncompressed content of ``dataset``'s file ``name`` (the first listed)."""
+    return next(k.digest for k in KNOWN_FILES if k.dataset == dataset and k.name == name and k.algorithm == "sha256")
+
+
+def recognised_as(path: str | Path) -> tuple[str, ...]:
+    """The datasets one of whose published files ``path`` is (by name and content); none when unreadable."""
+    try:
+        digests, _ = file_digests(path)
+    except (OSError, ValueError):
+        return ()
+    return tuple(dict.fromkeys(known.dataset for known in _known_versions(uncompressed_name(path), digests)))
+
+
 def _unrecognised(path: Path, dataset: str, name: str, digests: Digests) -> str:
     """The error message for a file whose checksum matches no known version."""
     versions = [f"{k.source} {k.algorithm} {k.digest[:12]}…" for k in KNOWN_FILES
                 if k.dataset == dataset and k.name == name]
     known = "; ".join(versions) if versions else f"no published checksum for a file named {name}"
+    elsewhere = [f"{k.source} file of dataset '{k.dataset}'" for k in _known_versions(name, digests)]
+    what = (f"it is the {' and the '.join(elsewhere)}: load that dataset, or put the file in its own folder"
+            if elsewhere else "the file is corrupt or from another distribution")
     message = (f"{path}: SHA-256 {digests.sha256} of the uncompressed content matches no known version of {name} "
-               f"({known}); the file is corrupt or from another distribution. Pass verify=False "
+               f"({known}); {what}. Pass verify=False "
                f"(or --no-verify to 'symdae data spectrum') to use it anyway, labelled 'unverified'.")
     problem = _read_manifest(path.parent)[1]
     if problem:
@@ -287,9 +310,8 @@ def _unrecognised(path: Path, dataset: str, name: str, digests: Digests) -> str:
 
 def _identify(path: Path, dataset: str, digests: Digests, cached: bool, verify: bool) -> FileCheck:
     name = uncompressed_name(path)
-    for known in KNOWN_FILES:
-        actual = digests.sha256 if known.algorithm == "sha256" else digests.md5
-        if known.dataset == dataset and known.name == name and known.digest == actual:
+    for known in _known_versions(name, digests):
+        if known.dataset == dataset:
             return FileCheck(path, name, digests, SOURCES[known.source], "registry", cached)
     from_manifest = _from_manifest(path.parent, dataset, name, digests.sha256)
     if from_manifest is not None:

@@ -71,16 +71,23 @@ def _from_environment(variable: str, check: Callable[[str], object]) -> str | No
     return None
 
 
+def _unusable_root(command: str, args: argparse.Namespace) -> int | None:
+    """The usage error when neither ``--data-root`` nor a good ``$SYMDAE_DATA_ROOT`` gives a root to read."""
+    if args.data_root is not None:
+        return None
+    if not os.environ.get(DATA_ROOT_ENV):
+        return _usage(command, f"give --data-root DIR (or set {DATA_ROOT_ENV})")
+    problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
+    return _usage(command, problem) if problem else None
+
+
 def _info(args: argparse.Namespace) -> int:
     from symdae.data.checksums import check_file
     from symdae.data.roots import find_file, resolve_root, survey
 
-    if args.data_root is None:
-        if not os.environ.get(DATA_ROOT_ENV):
-            return _usage("info", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
-        problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
-        if problem:
-            return _usage("info", problem)
+    unusable = _unusable_root("info", args)
+    if unusable is not None:
+        return unusable
     try:
         root = resolve_root(args.data_root)
         locations = survey(root)
@@ -142,12 +149,9 @@ def _spectrum(args: argparse.Namespace) -> int:
     from symdae.data.datasets import load
     from symdae.data.spectra import spectrum
 
-    if args.data_root is None:
-        if not os.environ.get(DATA_ROOT_ENV):
-            return _usage("spectrum", f"give --data-root DIR (or set {DATA_ROOT_ENV})")
-        problem = _from_environment(DATA_ROOT_ENV, data_root_dir)
-        if problem:
-            return _usage("spectrum", problem)
+    unusable = _unusable_root("spectrum", args)
+    if unusable is not None:
+        return unusable
     try:
         start = time.perf_counter()
         data = load(args.dataset, args.split, args.n, data_root=args.data_root, verify=not args.no_verify)
@@ -175,12 +179,12 @@ def _spectrum(args: argparse.Namespace) -> int:
 def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``data`` (with ``info``, ``download``, ``spectrum``) to the ``symdae`` subcommands."""
     data = subparsers.add_parser(
-        "data", help="find, check and download MNIST / CIFAR-10; compute data spectra",
+        "data", help="find, check and download MNIST / Fashion-MNIST / CIFAR-10; compute data spectra",
         description="Datasets: where they are, what they are (exact or approximate), download, spectra.",
     )
     commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
-    root_help = "data root: a dataset folder or a parent of mnist/, MNIST/raw/, cifar-10-batches-bin/, " \
-                "cifar-10-batches-py/ (default: $SYMDAE_DATA_ROOT)"
+    root_help = "data root: a dataset folder or a parent of mnist/, MNIST/raw/, fashion-mnist/, " \
+                "FashionMNIST/raw/, cifar-10-batches-bin/, cifar-10-batches-py/ (default: $SYMDAE_DATA_ROOT)"
 
     info = commands.add_parser("info", help="datasets found, their nature and checksum status",
                                description="List the datasets under the data root and check every file.")
@@ -189,7 +193,8 @@ def add_data_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
     download = commands.add_parser(
         "download", help="download a dataset from its official location, verified",
-        description="Download into DIR/mnist/ or DIR/cifar-10-batches-bin/ (resumable; verified before use). "
+        description="Download into DIR/mnist/, DIR/fashion-mnist/ or DIR/cifar-10-batches-bin/ (resumable; "
+        "verified before use). "
         "A cifar-10-binary.tar.gz already in DIR is verified and extracted without network access.",
     )
     download.add_argument("--dataset", required=True, choices=DATASETS)

@@ -1,4 +1,4 @@
-"""Load MNIST or CIFAR-10 from a data root, verified, with its provenance.
+"""Load MNIST, Fashion-MNIST or CIFAR-10 from a data root, verified, with its provenance.
 
 >>> data = load("mnist", n=50000, data_root="../shared/data")   # doctest: +SKIP
 >>> data.images.shape, data.provenance, data.nature                # doctest: +SKIP
@@ -29,7 +29,7 @@ SPLITS = ("train", "test")
 class Dataset:
     """The first ``n`` images of one split, as stored (``uint8``, read-only).
 
-    ``images`` has shape ``(n, 28, 28)`` for MNIST and ``(n, 3, 32, 32)``
+    ``images`` has shape ``(n, 28, 28)`` for MNIST and Fashion-MNIST and ``(n, 3, 32, 32)``
     (channel-major, the official order) for CIFAR-10; ``labels`` has shape
     ``(n,)``. ``files`` are the checked files the images come from, in order.
     """
@@ -49,7 +49,7 @@ class Dataset:
 
     @property
     def dim(self) -> int:
-        """Values per image, D (784 for MNIST, 3072 for CIFAR-10)."""
+        """Values per image, D (784 for MNIST and Fashion-MNIST, 3072 for CIFAR-10)."""
         return int(np.prod(self.images.shape[1:]))
 
     @property
@@ -59,7 +59,8 @@ class Dataset:
 
     @property
     def provenance(self) -> str:
-        """Source id(s): ``mnist-official``, ``cifar10-official``, ``cifar10-jpeg-approx`` or ``unverified``."""
+        """Source id(s): ``mnist-official``, ``fashion-mnist-official``, ``cifar10-official``,
+        ``cifar10-jpeg-approx`` or ``unverified``."""
         return "+".join(source.id for source in self.sources)
 
     @property
@@ -91,14 +92,16 @@ def _require(location: Location, name: str) -> Path:
     return path
 
 
-def _load_mnist(location: Location, split: str, verify: bool) -> tuple[np.ndarray, np.ndarray, list[FileCheck]]:
+def _load_idx(location: Location, split: str, verify: bool) -> tuple[np.ndarray, np.ndarray, list[FileCheck]]:
+    """The images and labels of an IDX dataset (MNIST, Fashion-MNIST)."""
+    dataset = location.layout.dataset
     image_name, label_name = location.layout.files[split]
     arrays, checks = [], []
     for name in (image_name, label_name):
         path = _require(location, name)
-        content, check = read_and_check(path, "mnist", verify=False)
+        content, check = read_and_check(path, dataset, verify=False)
         arrays.append(parse_idx(content, str(path)))  # a malformed file says how before its checksum is judged
-        checks.append(require_recognised(check, "mnist") if verify else check)
+        checks.append(require_recognised(check, dataset) if verify else check)
     images, labels = arrays
     if images.dtype != np.uint8 or images.ndim != 3 or labels.dtype != np.uint8 or labels.shape != images.shape[:1]:
         raise ValueError(
@@ -106,7 +109,7 @@ def _load_mnist(location: Location, split: str, verify: bool) -> tuple[np.ndarra
             f"got {images.dtype} {images.shape} and {labels.dtype} {labels.shape}"
         )
     if labels.size and int(labels.max()) > 9:
-        raise ValueError(f"{checks[1].path}: MNIST labels must be 0-9; found {int(labels.max())}")
+        raise ValueError(f"{checks[1].path}: {dataset} labels must be 0-9; found {int(labels.max())}")
     return images, labels, checks
 
 
@@ -143,7 +146,7 @@ def load(
 ) -> Dataset:
     """Load the first ``n`` images (all if ``None``) of ``split`` of dataset ``name``.
 
-    ``name`` is ``"mnist"`` or ``"cifar10"``; ``split`` ``"train"`` or
+    ``name`` is ``"mnist"``, ``"fashion-mnist"`` or ``"cifar10"``; ``split`` ``"train"`` or
     ``"test"``; ``data_root`` as in :func:`symdae.data.roots.locate` (else
     ``$SYMDAE_DATA_ROOT``); ``format`` picks a CIFAR-10 layout (``"bin"`` or
     ``"py"``; default: whichever is found, binary first). Only the files
@@ -162,8 +165,8 @@ def load(
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise ValueError(f"n must be a positive integer or None; got {n!r}")
     location = locate(name, data_root, format)
-    if name == "mnist":
-        images, labels, checks = _load_mnist(location, split, verify)
+    if location.layout.format == "idx":
+        images, labels, checks = _load_idx(location, split, verify)
     else:
         images, labels, checks = _load_cifar(location, split, n, verify)
     available = len(labels)

@@ -1,8 +1,10 @@
-"""Download MNIST or CIFAR-10 from their official locations, resumably, verified.
+"""Download MNIST, Fashion-MNIST or CIFAR-10 from their official locations, resumably, verified.
 
 ``download("mnist", root)`` fetches the four IDX files (``<name>.gz``) from
 the first working mirror of :data:`~symdae.data.registry.MNIST_URLS` into
-``root/mnist/``; ``download("cifar10", root)`` fetches the official
+``root/mnist/``, ``download("fashion-mnist", root)`` those of
+:data:`~symdae.data.registry.FASHION_MNIST_URLS` into ``root/fashion-mnist/``
+(:data:`~symdae.data.registry.FILE_SETS`); ``download("cifar10", root)`` fetches the official
 ``cifar-10-binary.tar.gz``, checks its SHA-256 and MD5, and extracts the
 batches into ``root/cifar-10-batches-bin/`` with a manifest recording the
 archive's and each file's SHA-256 (:data:`~symdae.data.registry.MANIFEST_NAME`).
@@ -19,8 +21,9 @@ HTTP ``Range`` request (RFC 9110 §14). Two limits bound a transfer:
   location, or a rerun, resumes from them. Besides, no location may keep the
   client waiting for the next byte (or for a connection) longer than
   ``min(timeout, 60 s)``.
-- ``max_bytes`` is the **size cap**: the official file's size (the MNIST
-  ``.gz`` sizes of :data:`~symdae.data.registry.MNIST_GZ_SIZES`, the archive
+- ``max_bytes`` is the **size cap**: the official file's size (the ``.gz``
+  sizes of :data:`~symdae.data.registry.MNIST_GZ_SIZES` and
+  :data:`~symdae.data.registry.FASHION_MNIST_GZ_SIZES`, the archive
   size of :data:`~symdae.data.registry.ARCHIVES`), as a mirror serves the
   official files. A response announcing more (``Content-Length`` or
   ``Content-Range``) is refused before anything is written; a body that
@@ -28,7 +31,7 @@ HTTP ``Range`` request (RFC 9110 §14). Two limits bound a transfer:
   are removed (a ``.part`` keeps only what earlier, well-behaved transfers
   wrote, being a possible prefix of the official file; it is removed when it
   holds nothing else). A ``.part`` already longer than the cap is removed
-  before starting. Uncompressing an MNIST download stops, and fails its
+  before starting. Uncompressing an IDX download stops, and fails its
   check, as soon as it yields more than the official IDX file's size.
 
 A finished transfer is verified
@@ -37,7 +40,7 @@ renamed to its final name, so a final file is always complete and verified;
 a corrupt download is removed. A base URL given as ``base_url`` or by
 ``$SYMDAE_DOWNLOAD_URL`` replaces the official locations (mirrors, tests).
 
-Files already present and recognised are kept. An MNIST file with an unknown
+Files already present and recognised are kept. An IDX file with an unknown
 checksum stops the download (it is never overwritten). CIFAR-10 batches are
 replaced by the verified archive's members; an archive already in the data
 root is verified and used without any network access (and kept), which is
@@ -46,53 +49,19 @@ how a copy extracted by hand gets its manifest.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
-import re
-import socket
-import ssl
-import tarfile
-import threading
-import urllib.error
-import urllib.request
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, TypeVar
 
-from symdae import __version__
-from symdae._io import atomic_writer
-from symdae.data.checksums import Digests, FileCheck, check_file, hash_chunks, remember
+from symdae.data._extract import extract
+from symdae.data._fetch import DEFAULT_TIMEOUT, Log, fetch, positive_seconds
+from symdae.data._transfer import STALL_TIMEOUT, DownloadError
+from symdae.data.checksums import Digests, FileCheck, check_file, hash_chunks, official_sha256, remember
 from symdae.data.compression import iter_uncompressed
-from symdae.data.registry import (
-    ARCHIVES,
-    DATASETS,
-    DOWNLOAD_URL_ENV,
-    KNOWN_FILES,
-    MANIFEST_NAME,
-    MNIST_FILES,
-    MNIST_GZ_SIZES,
-    MNIST_SIZES,
-    MNIST_URLS,
-)
+from symdae.data.registry import ARCHIVES, DATASETS, DOWNLOAD_URL_ENV, FILE_SETS, FileSet
 from symdae.data.roots import find_file
 
 __all__ = ["DEFAULT_TIMEOUT", "STALL_TIMEOUT", "DownloadError", "download", "fetch"]
-
-_CHUNK = 1 << 20
-DEFAULT_TIMEOUT = 600.0
-"""Default deadline of one file from one location, in seconds."""
-STALL_TIMEOUT = 60.0
-"""The longest wait for a connection or for the next bytes (when the deadline is longer)."""
-T = TypeVar("T")
-Log = Callable[[str], None]
-
-
-class DownloadError(OSError):
-    """A transfer failed (network error, HTTP error or interruption); rerunning resumes it."""
 
 
 def _base_urls(defaults: Sequence[str], base_url: str | None) -> tuple[str, ...]:
@@ -107,232 +76,6 @@ def _base_urls(defaults: Sequence[str], base_url: str | None) -> tuple[str, ...]
 
 def _join(base: str, name: str) -> str:
     return f"{base.rstrip('/')}/{name}"
-
-
-def _range_start(content_range: str | None) -> int | None:
-    match = re.fullmatch(r"bytes (\d+)-\d+/(\d+|\*)", (content_range or "").strip())
-    return int(match.group(1)) if match else None
-
-
-def _range_total(content_range: str | None) -> int | None:
-    match = re.fullmatch(r"bytes (?:\d+-\d+|\*)/(\d+)", (content_range or "").strip())
-    return int(match.group(1)) if match else None
-
-
-def _shut(sock: socket.socket) -> None:
-    try:  # the plain socket's shutdown, also for a TLS socket: wakes a thread blocked reading it
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-class _Deadline:
-    """Shuts every socket of one transfer when ``seconds`` have passed since entering."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Deadline:
-        self._timer.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.expired:
-                _shut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-
-def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
-    """An opener whose connections (redirects included) are registered with ``deadline``."""
-
-    class Connection(http.client.HTTPConnection):
-        def connect(self) -> None:
-            super().connect()
-            deadline.watch(self.sock)
-
-    class SecureConnection(http.client.HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            deadline.watch(self.sock)
-
-    context = ssl.create_default_context()
-
-    class Handler(urllib.request.HTTPHandler):
-        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-            return self.do_open(Connection, req)
-
-    class SecureHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-            return self.do_open(SecureConnection, req, context=context)
-
-    return urllib.request.build_opener(Handler, SecureHandler)
-
-
-class _TooLarge(DownloadError):
-    """The server sends more than the file can be."""
-
-
-def _late(deadline: _Deadline, received: int) -> DownloadError:
-    return DownloadError(f"not finished within the timeout of {deadline.seconds:g} s ({received} bytes received)")
-
-
-def _cut_back(part: Path, size: int) -> None:
-    """Keep only the first ``size`` bytes of ``part`` (remove it when ``size`` is 0)."""
-    if size:
-        os.truncate(part, size)
-    else:
-        part.unlink(missing_ok=True)
-
-
-def _transfer(url: str, part: Path, timeout: float, max_bytes: int | None) -> None:
-    """Append the rest of ``url`` to ``part`` (whole file when the server ignores the range), within the limits."""
-    offset = part.stat().st_size if part.is_file() else 0
-    headers = {"User-Agent": f"symdae/{__version__}"}
-    if offset:
-        headers["Range"] = f"bytes={offset}-"
-    with _Deadline(timeout) as deadline:
-        try:
-            response = _opener(deadline).open(urllib.request.Request(url, headers=headers),
-                                              timeout=min(timeout, STALL_TIMEOUT))
-        except urllib.error.HTTPError as err:
-            if err.code == 416 and offset:
-                return  # nothing left to send: the .part is complete (its check decides)
-            raise
-        except (OSError, http.client.HTTPException) as err:
-            if deadline.expired:
-                raise _late(deadline, offset) from err
-            raise
-        with response:
-            _receive(response, part, offset, deadline, max_bytes)
-
-
-def _receive(response: Any, part: Path, offset: int, deadline: _Deadline, max_bytes: int | None) -> None:
-    resumed = offset > 0 and response.status == 206
-    content_range = response.headers.get("Content-Range")
-    if resumed and _range_start(content_range) != offset:
-        raise DownloadError(f"asked to resume at byte {offset}, got Content-Range {content_range!r}")
-    start = offset if resumed else 0
-    length = response.length  # Content-Length as http.client parsed it; None when absent or chunked
-    announced = _range_total(content_range) if resumed else None
-    if announced is None and length is not None:
-        announced = start + length
-    if max_bytes is not None and announced is not None and announced > max_bytes:
-        raise _TooLarge(f"the server announces {announced} bytes, more than the {max_bytes} of the official "
-                        f"file; refused before writing anything")
-    received = 0
-    too_large = False
-    try:
-        with part.open("ab" if resumed else "wb") as handle:
-            while True:
-                room = _CHUNK if max_bytes is None else min(_CHUNK, max_bytes - start - received + 1)
-                chunk = response.read1(room)
-                if not chunk:
-                    break
-                if max_bytes is not None and start + received + len(chunk) > max_bytes:
-                    too_large = True
-                    break
-                handle.write(chunk)
-                received += len(chunk)
-    except (OSError, http.client.HTTPException) as err:
-        if deadline.expired:
-            raise _late(deadline, start + received) from err
-        raise DownloadError(f"transfer interrupted after {start + received} bytes ({err})") from err
-    if too_large:
-        _cut_back(part, start)
-        raise _TooLarge(f"the server sent more than the {max_bytes} bytes of the official file; cut there, "
-                        f"and the {received} bytes it had sent were discarded")
-    if deadline.expired:
-        raise _late(deadline, start + received)
-    if length is not None and received < length:
-        raise DownloadError(f"transfer interrupted after {start + received} of {start + length} bytes")
-
-
-def _positive_seconds(timeout: float) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
-        raise ValueError(f"timeout must be a finite number of seconds > 0; got {timeout!r}")
-    return float(timeout)
-
-
-def fetch(urls: Sequence[str], dest: Path, check: Callable[[Path], T], *, timeout: float = DEFAULT_TIMEOUT,
-          max_bytes: int | None = None, log: Log | None = None) -> T:
-    """Download ``dest`` from the first of ``urls`` that works, verify it with ``check``, rename it.
-
-    Data goes to ``dest.part``; a ``.part`` left by an interrupted run is
-    resumed. ``timeout`` is the deadline in seconds of the transfer from each
-    location, ``max_bytes`` the most the file may hold (see the module
-    notes). ``check(path)`` must raise ``ValueError`` for a bad file; its
-    result is returned. An existing ``dest`` is only checked, not downloaded
-    again. Raises ``FileNotFoundError`` when every URL answers 404,
-    ``DownloadError`` on other transfer failures (a ``.part`` with a possible
-    prefix of the file is kept, so rerunning resumes) and ``ValueError`` when
-    the downloaded file fails ``check`` (the ``.part`` is removed; no final
-    file is written).
-    """
-    timeout = _positive_seconds(timeout)
-    if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1):
-        raise ValueError(f"max_bytes must be a whole number >= 1 or None; got {max_bytes!r}")
-    if dest.is_file():
-        try:
-            return check(dest)
-        except ValueError as err:
-            raise ValueError(f"{dest} exists but fails verification ({err}); remove it and run again") from err
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(f"{dest.name}.part")
-    if max_bytes is not None and part.is_file() and part.stat().st_size > max_bytes:
-        if log:
-            log(f"{part}: {part.stat().st_size} bytes, more than the {max_bytes} of the official file: removed")
-        part.unlink()
-    failures: list[str] = []
-    statuses: list[int] = []
-    for url in urls:
-        if log:
-            log(f"downloading {url} -> {dest}" + (f" (resuming at byte {part.stat().st_size})"
-                                                    if part.is_file() and part.stat().st_size else ""))
-        try:
-            _transfer(url, part, timeout, max_bytes)
-        except urllib.error.HTTPError as err:
-            failures.append(f"{url}: HTTP {err.code} {err.reason}")
-            statuses.append(err.code)
-        except (OSError, http.client.HTTPException) as err:
-            failures.append(f"{url}: {err.reason if isinstance(err, urllib.error.URLError) else err}")
-            statuses.append(0)
-        else:
-            break
-    else:
-        if part.is_file() and not part.stat().st_size:
-            part.unlink()
-        tried = "; ".join(failures)
-        if statuses and all(code == 404 for code in statuses):
-            raise FileNotFoundError(f"{dest.name} not found at any location: {tried}")
-        resume = f"; the partial file {part} is kept: run again to resume" if part.is_file() else ""
-        raise DownloadError(f"could not download {dest.name}: {tried}{resume}")
-    try:
-        result = check(part)
-    except ValueError as err:
-        part.unlink(missing_ok=True)
-        raise ValueError(f"{dest.name} failed verification after download and was removed: {err}") from err
-    os.replace(part, dest)
-    return result
-
-
-def _official_sha256(dataset: str, name: str) -> str:
-    return next(k.digest for k in KNOWN_FILES if k.dataset == dataset and k.name == name and k.algorithm == "sha256")
 
 
 def _existing(folder: Path, name: str, dataset: str) -> FileCheck | None:
@@ -369,19 +112,21 @@ def _make_dir(path: Path, what: str, *, create: bool = True) -> Path:
     return path
 
 
-def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log | None) -> list[Path]:
-    folder = _make_dir(root / "mnist", "the MNIST folder")
+def _download_files(files: FileSet, root: Path, base_url: str | None, timeout: float,
+                    log: Log | None) -> list[Path]:
+    """Fetch each file of ``files`` not yet present and recognised, as ``<name>.gz``, verified."""
+    folder = _make_dir(root / files.folder, f"the {files.label} folder")
     paths = []
-    for name in (name for pair in MNIST_FILES.values() for name in pair):
-        present = _existing(folder, name, "mnist")
+    for name in files.names:
+        present = _existing(folder, name, files.dataset)
         if present is not None:
             if log:
                 log(f"{present.path}: present, verified")
             paths.append(present.path)
             continue
-        expected = _official_sha256("mnist", name)
+        expected = official_sha256(files.dataset, name)
 
-        def check(path: Path, expected: str = expected, size: int = MNIST_SIZES[name]) -> Digests:
+        def check(path: Path, expected: str = expected, size: int = files.sizes[name]) -> Digests:
             digests = hash_chunks(_at_most(iter_uncompressed(path, gz=True), size))
             if digests.sha256 != expected:
                 raise ValueError(f"SHA-256 of the uncompressed content is {digests.sha256}, "
@@ -389,50 +134,12 @@ def _download_mnist(root: Path, base_url: str | None, timeout: float, log: Log |
             return digests
 
         dest = folder / f"{name}.gz"
-        urls = [_join(base, f"{name}.gz") for base in _base_urls(MNIST_URLS, base_url)]
-        remember(dest, fetch(urls, dest, check, timeout=timeout, max_bytes=MNIST_GZ_SIZES[name], log=log))
+        urls = [_join(base, f"{name}.gz") for base in _base_urls(files.urls, base_url)]
+        remember(dest, fetch(urls, dest, check, timeout=timeout, max_bytes=files.gz_sizes[name], log=log))
         if log:
             log(f"{dest}: verified")
         paths.append(dest)
     return paths
-
-
-def _copy(source: IO[bytes], target: IO[bytes]) -> Iterator[bytes]:
-    """Copy ``source`` to ``target`` chunk by chunk, yielding each chunk (to hash while copying)."""
-    while chunk := source.read(_CHUNK):
-        target.write(chunk)
-        yield chunk
-
-
-def _extract(archive_path: Path, dataset: str, folder: Path) -> list[Path]:
-    """Extract the archive's listed members flat into ``folder``, replacing files of the same names.
-
-    Members are written to temporary files; the manifest (their SHA-256) is
-    written next, and only then are they all renamed into place, so an
-    extracted file is never left without its manifest entry.
-    """
-    archive = ARCHIVES[dataset]
-    found: dict[Path, Digests] = {}
-    try:
-        with tarfile.open(archive_path, "r:gz") as tar, ExitStack() as outputs:
-            for member in archive.members:
-                info = tar.getmember(member)
-                source = tar.extractfile(info) if info.isfile() else None
-                if source is None:
-                    raise ValueError(f"{archive_path}: member {member} is not a regular file")
-                path = folder / Path(member).name
-                found[path] = hash_chunks(_copy(source, outputs.enter_context(atomic_writer(path))))
-            manifest = {"dataset": dataset, "source": archive.source, "archive": archive.filename,
-                        "archive_sha256": archive.sha256, "files": {p.name: d.sha256 for p, d in found.items()}}
-            with atomic_writer(folder / MANIFEST_NAME) as handle:
-                handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode())
-    except KeyError as err:
-        raise ValueError(f"{archive_path} lacks the member {err}") from err
-    except (tarfile.TarError, EOFError, zlib.error) as err:
-        raise ValueError(f"{archive_path} is not a readable tar.gz archive: {err}") from err
-    for path, digests in found.items():
-        remember(path, digests)
-    return list(found)
 
 
 def _is_official(folder: Path, name: str, dataset: str, source: str) -> bool:
@@ -469,7 +176,7 @@ def _download_archive(dataset: str, root: Path, base_url: str | None, keep_archi
     fetch(urls, dest, check, timeout=timeout, max_bytes=archive.size, log=log)
     if log:
         log(f"{dest}: verified; extracting into {folder}")
-    paths = _extract(dest, dataset, folder)
+    paths = extract(dest, dataset, folder)
     if not (keep_archive or supplied):
         dest.unlink()
     return paths
@@ -477,7 +184,7 @@ def _download_archive(dataset: str, root: Path, base_url: str | None, keep_archi
 
 def download(dataset: str, data_root: str | os.PathLike[str], *, base_url: str | None = None,
              keep_archive: bool = False, timeout: float = DEFAULT_TIMEOUT, log: Log | None = None) -> list[Path]:
-    """Download ``dataset`` (``"mnist"`` or ``"cifar10"``) into its standard subfolder of ``data_root``.
+    """Download ``dataset`` (``"mnist"``, ``"fashion-mnist"`` or ``"cifar10"``) into its subfolder of ``data_root``.
 
     Files already present and recognised are kept (see the module notes).
     ``base_url`` (else ``$SYMDAE_DOWNLOAD_URL``) replaces the official
@@ -489,8 +196,8 @@ def download(dataset: str, data_root: str | os.PathLike[str], *, base_url: str |
     """
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {dataset!r}")
-    timeout = _positive_seconds(timeout)
+    timeout = positive_seconds(timeout)
     root = _make_dir(Path(data_root).expanduser(), "data_root")
-    if dataset == "mnist":
-        return _download_mnist(root, base_url, timeout, log)
+    if dataset in FILE_SETS:
+        return _download_files(FILE_SETS[dataset], root, base_url, timeout, log)
     return _download_archive(dataset, root, base_url, keep_archive, timeout, log)

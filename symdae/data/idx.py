@@ -1,11 +1,11 @@
-"""Reader for the IDX format of the MNIST files.
+"""Reader for the IDX format of the MNIST and Fashion-MNIST files.
 
 Format (LeCun et al., http://yann.lecun.com/exdb/mnist/, "file formats"):
 a 4-byte magic number ``0x00 0x00 <type> <ndim>``, then ``ndim`` dimension
 sizes as big-endian unsigned 32-bit integers, then the values in C order,
 big-endian. Type codes: ``0x08`` unsigned byte, ``0x09`` signed byte,
 ``0x0B`` int16, ``0x0C`` int32, ``0x0D`` float32, ``0x0E`` float64.
-MNIST images are ``idx3-ubyte`` (N x 28 x 28), labels ``idx1-ubyte`` (N).
+MNIST (and Fashion-MNIST) images are ``idx3-ubyte`` (N x 28 x 28), labels ``idx1-ubyte`` (N).
 """
 
 from __future__ import annotations

@@ -9,6 +9,16 @@ Sources of the numbers:
 - MNIST (LeCun, Bottou, Bengio & Haffner 1998; http://yann.lecun.com/exdb/mnist/):
   SHA-256 of the four official IDX files, whose MD5 sums are the published
   ones (``shared/data/mnist/SHA256SUMS`` and README).
+- Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, arXiv:1708.07747;
+  https://github.com/zalandoresearch/fashion-mnist): the authors publish the
+  MD5 of each ``.gz`` archive (:data:`FASHION_MNIST_GZ_MD5`, as in their
+  README and torchvision's ``FashionMNIST``). The SHA-256 here are of the
+  archives' uncompressed content, computed from ``shared/data/fashion-mnist``,
+  whose ``.gz`` files carry the official deflate streams byte for byte: with
+  the gzip header's file name and time put back as the authors' archives have
+  them (the time of 2017-08-31 10:50 UTC that their label archives carry),
+  each has exactly the published MD5 and size (``tests/data/test_fashion.py``
+  checks this on the real files).
 - CIFAR-10 (Krizhevsky 2009, https://www.cs.toronto.edu/~kriz/cifar.html):
   the page publishes the MD5 of each archive (binary version
   ``c32a1d4ab5d03f1284b67883e8d87530``, python version
@@ -26,6 +36,7 @@ Sources of the numbers:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -35,6 +46,11 @@ __all__ = [
     "CIFAR10_PY_FILES",
     "DATASETS",
     "DOWNLOAD_URL_ENV",
+    "FASHION_MNIST_FILES",
+    "FASHION_MNIST_GZ_MD5",
+    "FASHION_MNIST_GZ_SIZES",
+    "FASHION_MNIST_URLS",
+    "FILE_SETS",
     "KNOWN_FILES",
     "MANIFEST_NAME",
     "MNIST_FILES",
@@ -44,11 +60,12 @@ __all__ = [
     "SOURCES",
     "UNVERIFIED",
     "Archive",
+    "FileSet",
     "KnownFile",
     "Source",
 ]
 
-DATASETS = ("mnist", "cifar10")
+DATASETS = ("mnist", "cifar10", "fashion-mnist")
 """Dataset names accepted everywhere (``load``, ``download``, the CLI)."""
 
 DOWNLOAD_URL_ENV = "SYMDAE_DOWNLOAD_URL"
@@ -82,6 +99,11 @@ SOURCES: dict[str, Source] = {
         Source(
             "mnist-official", "mnist", True, "exact",
             "official MNIST IDX files (LeCun et al. 1998); uncompressed bytes identical to the published files",
+        ),
+        Source(
+            "fashion-mnist-official", "fashion-mnist", True, "exact",
+            "official Fashion-MNIST IDX files (Xiao, Rasul & Vollgraf 2017); uncompressed content identical to the "
+            "published archives'",
         ),
         Source(
             "cifar10-official", "cifar10", True, "exact",
@@ -123,6 +145,9 @@ MNIST_FILES = {
 }
 """Per split: the (images, labels) IDX file names, uncompressed."""
 
+FASHION_MNIST_FILES = MNIST_FILES
+"""Fashion-MNIST's files have MNIST's names, sizes and format (a drop-in second dataset)."""
+
 CIFAR10_BIN_FILES = {
     "train": tuple(f"data_batch_{i}.bin" for i in range(1, 6)),
     "test": ("test_batch.bin",),
@@ -146,6 +171,12 @@ KNOWN_FILES: tuple[KnownFile, ...] = (
         "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
         "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
         "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    }),
+    *_files("fashion-mnist", "fashion-mnist-official", "sha256", {
+        "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     }),
     *_files("cifar10", "cifar10-official", "md5", {
         "data_batch_1": "c99cafc152244af753f735de768cd75f",
@@ -186,7 +217,60 @@ MNIST_SIZES = {
     "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
     "t10k-labels-idx1-ubyte": 8 + 10_000,
 }
-"""Byte sizes of the official IDX files, uncompressed (header, then one byte per value)."""
+"""Byte sizes of the official IDX files, uncompressed (header, then one byte per value); Fashion-MNIST's alike."""
+
+FASHION_MNIST_URLS = (
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+)
+"""The authors' download location (their README's links; it serves plain HTTP only), then their repository's
+``data/fashion/`` folder; each serves ``<name>.gz``."""
+
+FASHION_MNIST_GZ_SIZES = {
+    "train-images-idx3-ubyte": 26_421_880,
+    "train-labels-idx1-ubyte": 29_515,
+    "t10k-images-idx3-ubyte": 4_422_102,
+    "t10k-labels-idx1-ubyte": 5_148,
+}
+"""Byte sizes of the official ``<name>.gz`` archives: the most a download of one may receive."""
+
+FASHION_MNIST_GZ_MD5 = {
+    "train-images-idx3-ubyte": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    "train-labels-idx1-ubyte": "25c81989df183df01b3e8a0aad5dffbe",
+    "t10k-images-idx3-ubyte": "bef4ecab320f06d8554ea6380940ec79",
+    "t10k-labels-idx1-ubyte": "bb300cfdad3c16e7a12a480ee83cd310",
+}
+"""MD5 of the official ``<name>.gz`` archives as the authors publish them. A download is verified by the SHA-256
+of its uncompressed content (:data:`KNOWN_FILES`), which also accepts a mirror's recompressed copy."""
+
+
+@dataclass(frozen=True)
+class FileSet:
+    """A dataset whose files are fetched one by one, each as ``<name>.gz``, into ``folder`` under the data root.
+
+    ``gz_sizes`` (the official archives' sizes) cap each download; ``sizes``
+    (the uncompressed files') cap what uncompressing one may yield.
+    """
+
+    dataset: str
+    label: str
+    folder: str
+    urls: tuple[str, ...]
+    files: Mapping[str, tuple[str, ...]]
+    gz_sizes: Mapping[str, int]
+    sizes: Mapping[str, int]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for names in self.files.values() for name in names)
+
+
+FILE_SETS: dict[str, FileSet] = {
+    "mnist": FileSet("mnist", "MNIST", "mnist", MNIST_URLS, MNIST_FILES, MNIST_GZ_SIZES, MNIST_SIZES),
+    "fashion-mnist": FileSet("fashion-mnist", "Fashion-MNIST", "fashion-mnist", FASHION_MNIST_URLS,
+                             FASHION_MNIST_FILES, FASHION_MNIST_GZ_SIZES, MNIST_SIZES),
+}
+"""Datasets downloaded file by file (the others come in one archive: :data:`ARCHIVES`)."""
 
 
 @dataclass(frozen=True)
@@ -226,4 +310,5 @@ ARCHIVES: dict[str, Archive] = {
         ),
     ),
 }
-"""Archives downloaded whole, per dataset (MNIST files are fetched one by one)."""
+"""Archives downloaded whole, per dataset (MNIST's and Fashion-MNIST's files are fetched one by one:
+:data:`FILE_SETS`)."""

@@ -4,9 +4,16 @@ A data root is given explicitly (``data_root=`` / CLI ``--data-root DIR``) or
 by the environment variable ``SYMDAE_DATA_ROOT``. It may be a dataset's own
 folder (e.g. ``shared/data/mnist``) or a parent holding the standard
 subfolders: ``mnist/`` or ``MNIST/raw/`` (torchvision's layout) for MNIST,
+``fashion-mnist/`` or ``FashionMNIST/raw/`` for Fashion-MNIST,
 ``cifar-10-batches-bin/`` or ``cifar-10-batches-py/`` for CIFAR-10. Each file
 may be stored raw or as ``<name>.gz``; a folder holds a dataset when at least
 one of its files is there (only the files present are required).
+
+MNIST and Fashion-MNIST files have the same names. A standard subfolder says
+which dataset it holds; the data root itself, when it holds such files, is
+passed over for a dataset whose files they are recognised *not* to be (its
+smallest file's checksum is that of another dataset's file; an unrecognised
+file leaves the question open, and the folder is kept for both).
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from symdae.data.registry import CIFAR10_BIN_FILES, CIFAR10_PY_FILES, DATASETS, MNIST_FILES
+from symdae.data.checksums import recognised_as
+from symdae.data.registry import CIFAR10_BIN_FILES, CIFAR10_PY_FILES, DATASETS, FASHION_MNIST_FILES, MNIST_FILES
 
 __all__ = ["DATA_ROOT_ENV", "LAYOUTS", "Layout", "Location", "find_file", "locate", "resolve_root", "survey"]
 
@@ -39,6 +47,7 @@ class Layout:
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("mnist", "idx", ("mnist", "MNIST/raw"), MNIST_FILES),
+    Layout("fashion-mnist", "idx", ("fashion-mnist", "FashionMNIST/raw"), FASHION_MNIST_FILES),
     Layout("cifar10", "bin", ("cifar-10-batches-bin",), CIFAR10_BIN_FILES),
     Layout("cifar10", "py", ("cifar-10-batches-py",), CIFAR10_PY_FILES),
 )
@@ -81,6 +90,23 @@ def _candidates(root: Path, layout: Layout) -> list[Path]:
     return [root, *(root / sub for sub in layout.subfolders)]
 
 
+def _present(folder: Path, layout: Layout) -> list[Path]:
+    return [path for name in layout.all_files if (path := find_file(folder, name)) is not None]
+
+
+def _owner(root: Path, folder: Path, layout: Layout, present: list[Path]) -> str | None:
+    """The dataset whose files the root's ``present`` files are, when not ``layout``'s; else ``None``.
+
+    Only the data root itself is judged (a standard subfolder names its
+    dataset), and only when another dataset has files of the same names.
+    """
+    if folder != root or not any(set(other.all_files) & set(layout.all_files) for other in LAYOUTS
+                                 if other.dataset != layout.dataset):
+        return None
+    owners = recognised_as(min(present, key=lambda path: path.stat().st_size))
+    return None if not owners or layout.dataset in owners else " or ".join(owners)
+
+
 def _layouts(dataset: str, format: str | None) -> list[Layout]:
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {dataset!r}")
@@ -104,9 +130,11 @@ def locate(dataset: str, data_root: str | os.PathLike[str] | None = None, format
     searched: list[str] = []
     for layout in _layouts(dataset, format):
         for folder in _candidates(root, layout):
-            if any(find_file(folder, name) for name in layout.all_files):
+            present = _present(folder, layout)
+            owner = _owner(root, folder, layout, present) if present else None
+            if present and owner is None:
                 return Location(folder, layout)
-            searched.append(f"{folder} ({layout.format})")
+            searched.append(f"{folder} ({layout.format}" + (f"; it holds {owner}'s files" if owner else "") + ")")
     raise FileNotFoundError(
         f"no {dataset} files under data root {root}: searched {'; '.join(searched)} "
         f"for the official file names, raw or .gz"
@@ -119,7 +147,8 @@ def survey(data_root: str | os.PathLike[str] | None = None) -> list[Location]:
     found = []
     for layout in LAYOUTS:
         for folder in _candidates(root, layout):
-            if any(find_file(folder, name) for name in layout.all_files):
+            present = _present(folder, layout)
+            if present and _owner(root, folder, layout, present) is None:
                 found.append(Location(folder, layout))
                 break
     return found

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symdae.checking import Equality, Inequality, load
-from symdae.checking.checker import _entries
+from symdae.checking._settle import entries
 from symdae.checking.numeric import evaluate_derivatives, interval_for, resolve_where
 from tests.strategies import from_interval
 
@@ -35,7 +35,7 @@ def _limits(expr: object) -> object:
 def compiled(claim_id: str) -> tuple[list[sp.Symbol], list[tuple[object, object]], object]:
     claim = REGISTRY.claims[claim_id]
     rel = claim.relation
-    pairs = _entries(rel) if isinstance(rel, Equality) else [(rel.lhs, rel.rhs)]
+    pairs = entries(rel) if isinstance(rel, Equality) else [(rel.lhs, rel.rhs)]
     pairs = [(_limits(evaluate_derivatives(resolve_where(a, claim.where))),
               _limits(evaluate_derivatives(resolve_where(b, claim.where))))
              for a, b in pairs]

@@ -132,7 +132,7 @@ def test_base_url_must_be_http(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("SYMDAE_DOWNLOAD_URL", "ftp://example.org/")
     with pytest.raises(ValueError, match="SYMDAE_DOWNLOAD_URL must be an http"):
         download("mnist", tmp_path)
-    with pytest.raises(ValueError, match="dataset must be one of mnist, cifar10"):
+    with pytest.raises(ValueError, match="dataset must be one of mnist, cifar10, fashion-mnist; got 'svhn'"):
         download("svhn", tmp_path)
 
 

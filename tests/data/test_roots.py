@@ -77,7 +77,7 @@ def test_root_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         resolve_root(None)
     with pytest.raises(FileNotFoundError, match=r"data_root .*nowhere is not a directory"):
         resolve_root(tmp_path / "nowhere")
-    with pytest.raises(ValueError, match="dataset must be one of mnist, cifar10; got 'svhn'"):
+    with pytest.raises(ValueError, match="dataset must be one of mnist, cifar10, fashion-mnist; got 'svhn'"):
         locate("svhn", tmp_path)
     with pytest.raises(ValueError, match="format for mnist must be one of idx; got 'bin'"):
         locate("mnist", tmp_path, format="bin")
