@@ -37,8 +37,13 @@ def parse_only(text: str | None) -> list[int]:
 
 
 def draw(number: int, *, runs: Path, quick: bool = False, data_root: str | None = None, device: str = "auto",
-         show_progress: bool = True, datasets: str = "mnist,cifar10") -> Rendered:
-    """Draw figure ``number``; Figures 5–7 run (or reuse, from ``runs``) the experiments they need."""
+         show_progress: bool = True, datasets: str | None = None) -> Rendered:
+    """Draw figure ``number``; Figures 5–7 run (or reuse, from ``runs``) the experiments they need.
+
+    ``datasets`` (comma-separated) chooses the panels of Figures 5–7: by default MNIST and CIFAR-10, or
+    MNIST alone with ``quick`` (the reduced settings of :mod:`symdae.figures.training`, stated in each
+    quick figure's caption).
+    """
     if number not in NUMBERS:
         raise ValueError(f"figure number must be 1 to 7, got {number}")
     if number <= 4:
