@@ -25,6 +25,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx-mathjax-offline",  # MathJax from _static/mathjax, not a CDN (the module name has hyphens)
     "claim_pages",
+    "executed",  # the quick tour's code blocks, run at build time
 ]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 source_suffix = {".md": "markdown"}

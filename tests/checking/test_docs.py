@@ -58,11 +58,16 @@ def test_strategy_strings_are_escaped_and_depends_are_links() -> None:
 
 
 @pytest.mark.slow
-def test_docs_build_cleanly_with_local_mathjax(tmp_path: Path) -> None:
+@pytest.mark.data
+def test_docs_build_cleanly_with_local_mathjax(tmp_path: Path, data_root: Path) -> None:
+    """The whole site with warnings as errors, the quick tour's blocks executed on the real MNIST."""
+    import os
+
     pytest.importorskip("sphinx")
     out = tmp_path / "html"
     result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-                             str(DOCS), str(out)], capture_output=True, text=True, timeout=900, check=False)
+                             str(DOCS), str(out)], capture_output=True, text=True, timeout=900, check=False,
+                            env={**os.environ, "SYMDAE_DATA_ROOT": str(data_root)})
     assert result.returncode == 0, result.stderr[-4000:]
     assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
     pages = list(out.rglob("*.html"))
@@ -70,6 +75,8 @@ def test_docs_build_cleanly_with_local_mathjax(tmp_path: Path) -> None:
     assert not offenders, f"pages loading from a CDN: {offenders}"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "_static/mathjax/tex-chtml.js" in index
+    tour = (out / "tour.html").read_text(encoding="utf-8")
+    assert "100 cases passed" in tour and "data:image/png;base64," in tour and "Not executed" not in tour
     errata = (out / "errata.html").read_text(encoding="utf-8")
     assert "Printed" in errata and "Corrected" in errata and "Refuted at" in errata and "root cause" in errata
     for page in (out / "derivations").glob("*.html"):
