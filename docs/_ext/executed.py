@@ -16,7 +16,7 @@ import base64
 import contextlib
 import io
 import traceback
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -36,7 +36,7 @@ class Executed(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         code = "\n".join(self.content)
         shown: list[nodes.Node] = [nodes.literal_block(code, code, language="python")]
-        pages: dict[str, dict[str, Any]] = self.env.temp_data.setdefault("executed", {})
+        pages = cast(dict[str, dict[str, Any]], self.env.temp_data.setdefault("executed", {}))
         namespace = pages.setdefault(self.env.docname, {"__name__": f"docs.{self.env.docname}"})
         if namespace.get("__skipped__") is _SKIPPED:
             return [*shown, _note("Not executed: an earlier block on this page needed the data.")]
