@@ -122,13 +122,22 @@ class NonlinearConfig:
         authors' saved curve (the text says 3); tanh DAE: σ² = 2 and records
         every 100 epochs (Supp. G). WDAE: weight decay 0.0045.
         """
+        from symdae.experiments._paper import (  # the paper's settings, kept in one place
+            INIT_STD,
+            LINEAR,
+            NONLINEAR_DEFAULTS,
+            NONLINEAR_EVERY,
+            nonlinear_terms,
+        )
+
         _validate.choice("activation", activation, ("relu", "tanh"))
-        _validate.choice("dataset", dataset, ("mnist", "cifar10"))
-        noise = 4.0 if activation == "relu" else 2.0
-        terms: dict[str, dict[str, Any]] = {"ae": {}, "dae": {"noise_var": noise}, "wdae": {"weight_decay": 0.0045}}
-        _validate.choice("model", model, tuple(terms))
-        base = cls(model=model, activation=activation, hidden=256 if dataset == "mnist" else 512,
-                   every=10 if activation == "relu" else 100, **terms[model])
+        _validate.choice("dataset", dataset, tuple(LINEAR))
+        _validate.choice("model", model, ("ae", "dae", "wdae"))
+        terms = nonlinear_terms(model, activation)
+        base = cls(model=model, activation=activation, hidden=LINEAR[dataset]["hidden"], lr=NONLINEAR_DEFAULTS["lr"],
+                   epochs=NONLINEAR_DEFAULTS["epochs"], init_std=INIT_STD["nonlinear"],
+                   every=NONLINEAR_EVERY[activation], noise_var=terms.get("noise_var", 0.0),
+                   weight_decay=terms.get("weight_decay", 0.0))
         return replace(base, **overrides)
 
 
