@@ -1,7 +1,7 @@
 """Faults around experiment results: one atomic unit, one writer per folder, leftovers cleaned, damaged
 checkpoints recovered, divergence a clear failure with valid JSON, Ctrl-C one line and exit status 130.
 
-The runs train on tiny synthetic data (``symdae.experiments._load`` is replaced), so each takes milliseconds.
+The runs train on tiny synthetic data (``symdae.experiments._run._load`` is replaced), so each takes milliseconds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,47 +23,21 @@ import pytest
 
 pytest.importorskip("torch")
 
-from symdae import experiments
 from symdae._io import folder_lock
 from symdae.cli import main
-from symdae.experiments import Experiment, ResultMissing, read_result
+from symdae.experiments import Experiment, ResultMissing, _run, _store, read_result
 from symdae.figures import training
-from tests.torch.synthetic import synthetic_rows
+from tests.torch.synthetic import fake_load, synthetic_rows
 
 N = 40
 BASE = ["experiment", "linear", "--samples", str(N), "--epochs", "20", "--hidden", "3", "--lr", "0.3",
         "--every", "5", "--dtype", "float64", "--quiet"]
 
 
-@dataclass(frozen=True)
-class _Data:
-    nature: str = "exact"
-    provenance: str = "synthetic"
-    folder: Path = Path("/synthetic")
-
-
-@dataclass(frozen=True)
-class _Spectrum:
-    eigenvalues: np.ndarray
-    eigenvectors: np.ndarray
-
-
-def _fake_load(rows: np.ndarray) -> Callable[[Experiment], tuple[Any, Any, Any]]:
-    gram = rows.T @ rows
-    lam, vecs = np.linalg.eigh(gram)
-    spectrum = _Spectrum(np.clip(lam[::-1], 0, None).copy(), vecs[:, ::-1].copy())
-
-    def load(exp: Experiment) -> tuple[Any, Any, Any]:
-        assert exp.samples == rows.shape[0]
-        return _Data(), rows.astype(np.float32 if exp.dtype == "float32" else np.float64), spectrum
-
-    return load
-
-
 @pytest.fixture
 def synthetic(monkeypatch: pytest.MonkeyPatch) -> np.ndarray:
     rows = synthetic_rows(n=N)
-    monkeypatch.setattr(experiments, "_load", _fake_load(rows))
+    monkeypatch.setattr(_run, "_load", fake_load(rows))
     return rows
 
 
@@ -90,7 +63,7 @@ def test_result_pair_names_its_arrays(synthetic: np.ndarray, tmp_path: Path) -> 
     assert record["result_npz"]["sha256"] == hashlib.sha256((out / "result.npz").read_bytes()).hexdigest()
     with np.load(out / "result.npz") as archive:
         assert str(archive["run_id"]) == record["run_id"]
-        assert json.loads(str(archive["experiment"]))["seed"] == 0
+        assert json.loads(str(archive["metadata"]))["experiment"]["seed"] == 0
     stored = read_result(out)
     assert stored.arrays["measured"].shape == (5, 6) and "run_id" not in stored.arrays
     assert stored.record["run_id"] == record["run_id"]
@@ -109,7 +82,7 @@ def test_a_kill_between_the_two_writes_leaves_no_reusable_pair(synthetic: np.nda
     def killed(folder: Path, record: dict[str, Any]) -> None:
         raise _Killed
 
-    monkeypatch.setattr(experiments, "_commit", killed)
+    monkeypatch.setattr(_store, "_commit", killed)
     with pytest.raises(_Killed):
         main([*BASE, "--seed", "1", "--out", str(out)])
     assert _strict_json(out / "result.json")["run_id"] == first["run_id"]  # the old record, a new npz
@@ -123,7 +96,7 @@ def test_a_kill_between_the_two_writes_leaves_no_reusable_pair(synthetic: np.nda
     assert training._stored(out, exp, ctx) is None  # not reused, although result.json records these settings
     assert len(notes) == 1 and "recomputing" in notes[0]
     monkeypatch.undo()
-    monkeypatch.setattr(experiments, "_load", _fake_load(synthetic))
+    monkeypatch.setattr(_run, "_load", fake_load(synthetic))
     run = training.obtain("figure5/tiny", exp, ctx)  # recomputed, and then a whole unit again
     assert not run.reused and read_result(out).record["run_id"] == run.record["run_id"]
 
@@ -245,10 +218,9 @@ def test_sigint_to_a_training_process_saves_and_exits_130(tmp_path: Path) -> Non
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a background shell ignores SIGINT
         from contextlib import contextmanager
         import numpy as np
-        import symdae._progress, symdae.experiments
-        from tests.test_faults_results import _fake_load
-        from tests.torch.synthetic import synthetic_rows
-        symdae.experiments._load = _fake_load(synthetic_rows(n={N}))
+        import symdae._progress, symdae.experiments._run
+        from tests.torch.synthetic import fake_load, synthetic_rows
+        symdae.experiments._run._load = fake_load(synthetic_rows(n={N}))
 
         @contextmanager
         def bar(label, total, disable=False):
@@ -336,7 +308,7 @@ def test_divergence_is_a_failure_naming_the_epoch_and_the_rate_to_use(
 def test_json_is_valid_where_values_are_nan(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     rows = synthetic_rows(n=N, dim=4)
     rows[:, 3] = 0.0  # direction 4 is null: the Supplement F estimate is NaN there
-    monkeypatch.setattr(experiments, "_load", _fake_load(rows))
+    monkeypatch.setattr(_run, "_load", fake_load(rows))
     out = tmp_path / "run"
     assert main(["experiment", "nonlinear", "--samples", str(N), "--epochs", "10", "--hidden", "3", "--every", "5",
                  "--directions", "4", "--lr", "0.5", "--quiet", "--out", str(out)]) == 0

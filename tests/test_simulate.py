@@ -1,4 +1,19 @@
-"""Matrix-level gradient descent against the scalar-mode theory (``symdae.simulate``)."""
+"""Matrix-level gradient descent, a NumPy reference written here, against the scalar-mode theory.
+
+The reference is full-batch gradient descent on the expected matrix loss of
+``docs/conventions.md`` (paper §2, Eqs. 1 and 6): data ``X`` (N×D),
+``Σ = XᵀX`` a **sum**, ``W1`` H×D, ``W2`` D×H and
+
+    L = 1/(2N) Σ_i ||x_i − W2W1x_i||² + (s²/2)||W2W1||²_F + (γ/2)(||W1||²_F + ||W2||²_F),
+
+whose gradient with ``W = W2W1`` and ``G = (W(Σ + εI) − Σ)/N`` (``ε = N s²``)
+is ``∂L/∂W1 = W2ᵀG + γW1``, ``∂L/∂W2 = GW1ᵀ + γW2``; one step of rate ``α``
+is one epoch. Under aligned initialisation ``W1 = R D1 Vᵀ``, ``W2 = V D2 Rᵀ``
+(paper §3.2) each direction of ``Σ = VΛVᵀ`` is exactly the scalar mode with
+``τ = N/α``, ``ε = N s²``, ``κ = Nγ`` (:func:`symdae.units.from_training`);
+from a random start, :func:`symdae.theory.initial_state` and
+:func:`symdae.theory.effective_weights` give each direction's scalar start.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +22,8 @@ import pytest
 
 from symdae.kernels import fixed_point
 from symdae.kernels._ode import gd_iterates, mode_trajectory
-from symdae.simulate import aligned_weights, eigenbasis, mode_constants, naive_mode_weights, simulate_gd
+from symdae.theory import effective_weights, initial_state
+from symdae.units import from_training
 
 N_SAMPLES, D, H = 200, 5, 3
 
@@ -22,36 +38,71 @@ def _data(rng: np.random.Generator, scales: tuple[float, ...] = (3.0, 1.6, 0.9, 
     return rng.normal(size=(N_SAMPLES, D)) * np.array(scales) @ _orthogonal(rng, D)
 
 
-@pytest.mark.parametrize(("noise_variance", "weight_decay"), [(0.0, 0.0), (0.3, 0.0), (0.0, 2e-3), (0.2, 1e-3)])
-def test_aligned_initialisation_is_exactly_independent_modes(noise_variance: float, weight_decay: float) -> None:
+def _eigenbasis(sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    values, vectors = np.linalg.eigh(sigma)
+    order = np.argsort(values)[::-1]
+    return values[order], vectors[:, order]
+
+
+def _aligned(basis: np.ndarray, rotation: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``W1 = R D1 Vᵀ`` and ``W2 = V D2 Rᵀ`` with ``diag(D1) = d1``, ``diag(D2) = d2`` (min(H, D) entries)."""
+    h, d = rotation.shape[0], basis.shape[0]
+    diag1, diag2 = np.zeros((h, d)), np.zeros((d, h))
+    diag1[np.arange(d1.size), np.arange(d1.size)] = d1
+    diag2[np.arange(d2.size), np.arange(d2.size)] = d2
+    return rotation @ diag1 @ basis.T, basis @ diag2 @ rotation.T
+
+
+def _gradient_descent(w1: np.ndarray, w2: np.ndarray, x: np.ndarray, *, alpha: float, epochs: int,
+                      noise_var: float = 0.0, weight_decay: float = 0.0, every: int = 1) -> tuple[np.ndarray, ...]:
+    """The reference: record epochs (0, every, …, and the last) and ``diag(VᵀW2W1V)`` at each, columns in the
+    order of Σ's eigenvalues, descending."""
+    sigma, n = x.T @ x, x.shape[0]
+    basis = _eigenbasis(sigma)[1]
+    loaded = sigma + n * noise_var * np.eye(sigma.shape[0])
+    recorded = sorted({*range(0, epochs + 1, every), epochs})
+    mappings = np.empty((len(recorded), sigma.shape[0]))
+    row = 0
+    for epoch in range(epochs + 1):
+        if epoch == recorded[row]:
+            mappings[row] = np.einsum("dj,dh,hj->j", basis, w2 @ w1, basis)
+            row += 1
+        if epoch == epochs:
+            break
+        g = (w2 @ w1 @ loaded - sigma) / n
+        w1, w2 = w1 - alpha * (w2.T @ g + weight_decay * w1), w2 - alpha * (g @ w1.T + weight_decay * w2)
+    return np.array(recorded, dtype=np.float64), mappings
+
+
+@pytest.mark.parametrize(("noise_var", "weight_decay"), [(0.0, 0.0), (0.3, 0.0), (0.0, 2e-3), (0.2, 1e-3)])
+def test_aligned_initialisation_is_exactly_independent_modes(noise_var: float, weight_decay: float) -> None:
     """AE / DAE / WDAE from W1 = R D1 Vᵀ, W2 = V D2 Rᵀ: each direction is gd_iterates with τ = N/α."""
     rng = np.random.default_rng(1)
     x = _data(rng)
-    eigenvalues, basis = eigenbasis(x.T @ x)
+    eigenvalues, basis = _eigenbasis(x.T @ x)
     d1, d2 = rng.uniform(0.01, 0.3, H), rng.uniform(-0.3, 0.3, H)
-    W1, W2 = aligned_weights(basis, _orthogonal(rng, H), d1, d2)
+    w1, w2 = _aligned(basis, _orthogonal(rng, H), d1, d2)
     alpha = 0.5 * N_SAMPLES / eigenvalues[0]  # one epoch moves the top mode by at most half its gap
-    history = simulate_gd(W1, W2, data=x, alpha=alpha, epochs=600, every=40,
-                          noise_variance=noise_variance, weight_decay=weight_decay)
-    c = mode_constants(alpha, N_SAMPLES, noise_variance, weight_decay)
-    assert history.constants == c
-    a, b = gd_iterates(history.epochs[:, None].astype(float), lam=eigenvalues[:H], eps=c.eps, kappa=c.kappa,
-                       tau=c.tau, w1_0=d1, w2_0=d2)
-    np.testing.assert_allclose(history.mappings[:, :H], a * b, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(history.mappings[:, H:], 0.0, rtol=0, atol=1e-12)
-    assert np.all(np.abs(history.mappings[-1, :H] - history.mappings[0, :H]) > 0.1)  # the modes did move
+    epochs, mappings = _gradient_descent(w1, w2, x, alpha=alpha, epochs=600, every=40, noise_var=noise_var,
+                                         weight_decay=weight_decay)
+    mode = from_training(n_samples=N_SAMPLES, lr=alpha, noise_var=noise_var, weight_decay=weight_decay)
+    a, b = gd_iterates(epochs[:, None], lam=eigenvalues[:H], eps=mode["eps"], kappa=mode["kappa"], tau=mode["tau"],
+                       w1_0=d1, w2_0=d2)
+    np.testing.assert_allclose(mappings[:, :H], a * b, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(mappings[:, H:], 0.0, rtol=0, atol=1e-12)
+    assert np.all(np.abs(mappings[-1, :H] - mappings[0, :H]) > 0.1)  # the modes did move
 
 
 def _half_times(mappings: np.ndarray, epochs: np.ndarray, target: np.ndarray) -> np.ndarray:
     """First recorded epoch at which each direction's mapping reaches half its fixed point."""
     reached = mappings >= 0.5 * target
     assert reached[-1].all()
-    return epochs[np.argmax(reached, axis=0)].astype(float)
+    return epochs[np.argmax(reached, axis=0)]
 
 
 @pytest.mark.parametrize("weight_decay", [0.0, 0.1])
 def test_small_random_initialisation_is_close_to_the_mode_theory(weight_decay: float) -> None:
-    """Per-mode continuous theory from each direction's naive initial (w1, w2) vs the matrices.
+    """Per-mode continuous theory from each direction's effective initial (w1, w2) vs the matrices.
 
     Setup: H = D = 5, Σ's eigenvalues within a factor ~6, weights ~ N(0, 1e-3²), step
     α = 0.01 N/λ1, DAE s² = 0.2 (or WDAE γ = 0.1, κ = Nγ = 20 ≈ λ5/13, without noise). The theory ignores the
@@ -63,58 +114,34 @@ def test_small_random_initialisation_is_close_to_the_mode_theory(weight_decay: f
     """
     rng = np.random.default_rng(7)
     x = _data(rng, (3.0, 2.4, 1.9, 1.5, 1.2))
-    W1, W2 = rng.normal(scale=1e-3, size=(D, D)), rng.normal(scale=1e-3, size=(D, D))
-    noise_variance = 0.0 if weight_decay else 0.2
-    eigenvalues = eigenbasis(x.T @ x)[0]
-    alpha, epochs = 0.01 * N_SAMPLES / eigenvalues[0], 8000
-    history = simulate_gd(W1, W2, data=x, alpha=alpha, epochs=epochs, noise_variance=noise_variance,
-                          weight_decay=weight_decay)
-    w1, w2 = naive_mode_weights(W1, W2, history.basis)
-    c = mode_constants(alpha, N_SAMPLES, noise_variance, weight_decay)
-    t = history.epochs[:, None].astype(float)
-    theory = mode_trajectory(t, lam=history.eigenvalues, eps=c.eps, kappa=c.kappa, tau=c.tau, w1_0=w1, w2_0=w2)
-    target = fixed_point(lam=history.eigenvalues, eps=c.eps, kappa=c.kappa)
-    lag = _half_times(history.mappings, history.epochs, target) / _half_times(theory, history.epochs, target) - 1
-    gap = np.max(np.abs(theory - history.mappings))
+    w1, w2 = rng.normal(scale=1e-3, size=(D, D)), rng.normal(scale=1e-3, size=(D, D))
+    noise_var = 0.0 if weight_decay else 0.2
+    eigenvalues, basis = _eigenbasis(x.T @ x)
+    alpha = 0.01 * N_SAMPLES / eigenvalues[0]
+    epochs, mappings = _gradient_descent(w1, w2, x, alpha=alpha, epochs=8000, noise_var=noise_var,
+                                         weight_decay=weight_decay)
+    start = effective_weights(*initial_state(w1 @ basis, basis.T @ w2))
+    mode = from_training(n_samples=N_SAMPLES, lr=alpha, noise_var=noise_var, weight_decay=weight_decay)
+    theory = np.asarray(mode_trajectory(epochs[:, None], lam=eigenvalues, eps=mode["eps"], kappa=mode["kappa"],
+                                        tau=mode["tau"], w1_0=start[0], w2_0=start[1]))
+    target = np.asarray(fixed_point(lam=eigenvalues, eps=mode["eps"], kappa=mode["kappa"]))
+    lag = _half_times(mappings, epochs, target) / _half_times(theory, epochs, target) - 1
+    gap = np.max(np.abs(theory - mappings))
     print(f"\nγ = {weight_decay}: max |theory − simulation| = {gap:.3g}; half-time lag per direction: "
           f"{np.array2string(lag, precision=3)}")
     assert abs(lag[0]) < 0.02
     assert np.all(np.abs(lag) < 0.5)
-    np.testing.assert_allclose(history.mappings[-1], target, atol=1e-2)
+    np.testing.assert_allclose(mappings[-1], target, atol=1e-2)
 
 
-def test_naive_mode_weights_are_exact_for_aligned_weights() -> None:
+def test_effective_weights_are_exact_for_aligned_weights() -> None:
     """(d1, d2) up to swapping and a joint sign change: same mapping, same P and Q."""
     rng = np.random.default_rng(3)
     basis = _orthogonal(rng, D)
     d1, d2 = rng.uniform(-1.0, 1.0, H), rng.uniform(-1.0, 1.0, H)
-    w1, w2 = naive_mode_weights(*aligned_weights(basis, _orthogonal(rng, H), d1, d2), basis)
+    w1_matrix, w2_matrix = _aligned(basis, _orthogonal(rng, H), d1, d2)
+    w1, w2 = effective_weights(*initial_state(w1_matrix @ basis, basis.T @ w2_matrix))
     np.testing.assert_allclose(w1[:H] * w2[:H], d1 * d2, rtol=1e-13)
     np.testing.assert_allclose((w1 + w2)[:H] ** 2, (d1 + d2) ** 2, rtol=1e-13)
     np.testing.assert_allclose((w2 - w1)[:H] ** 2, (d2 - d1) ** 2, rtol=1e-13)
     np.testing.assert_allclose(np.concatenate([w1[H:], w2[H:]]), 0.0, atol=1e-15)
-
-
-def test_sigma_and_data_give_the_same_run() -> None:
-    rng = np.random.default_rng(4)
-    x = _data(rng)
-    W1, W2 = rng.normal(scale=0.1, size=(H, D)), rng.normal(scale=0.1, size=(D, H))
-    by_data = simulate_gd(W1, W2, data=x, alpha=0.1, epochs=30, every=7, noise_variance=0.1)
-    by_sigma = simulate_gd(W1, W2, sigma=x.T @ x, n_samples=N_SAMPLES, alpha=0.1, epochs=30, every=7,
-                           noise_variance=0.1)
-    np.testing.assert_array_equal(by_data.epochs, [0, 7, 14, 21, 28, 30])
-    np.testing.assert_allclose(by_data.mappings, by_sigma.mappings, rtol=0, atol=1e-14)
-
-
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"sigma": np.eye(D)}, "n_samples"),
-    ({}, "exactly one"),
-    ({"sigma": np.eye(D), "n_samples": 10.0, "alpha": 0.0}, "alpha"),
-    ({"sigma": np.eye(D), "n_samples": 10.0, "noise_variance": -1.0}, "noise_variance"),
-    ({"sigma": np.eye(D + 1), "n_samples": 10.0}, "W1 must be H×D"),
-    ({"sigma": np.triu(np.ones((D, D))), "n_samples": 10.0}, "symmetric"),
-])
-def test_invalid_setups_raise(kwargs: dict[str, object], message: str) -> None:
-    arguments: dict[str, object] = {"alpha": 0.1, "epochs": 3, **kwargs}
-    with pytest.raises(ValueError, match=message):
-        simulate_gd(np.zeros((H, D)), np.zeros((D, H)), **arguments)  # type: ignore[arg-type]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -15,9 +15,10 @@ from numpy.typing import ArrayLike, NDArray
 from symdae.torch._checkpoint import Checkpoint, generator_state, set_generator_state
 from symdae.torch._data import TrainingData
 from symdae.torch._device import DTYPES, generator, readonly_tensor, resolve_device
-from symdae.torch._faults import CheckpointDamaged, Interrupted, TrainingDiverged, safe_points
+from symdae.torch._faults import CheckpointDamaged, TrainingDiverged
 from symdae.torch._init import aligned_weights, random_rotation, random_weights
 from symdae.torch._linear_config import LinearConfig
+from symdae.torch._loop import Run, train_loop
 from symdae.torch._noise import NoiseSampler
 from symdae.torch._records import RECORD_FIELDS, Records, Statistics, initial_summary, record_epochs
 from symdae.torch._steps import DataStep, SufficientStep
@@ -127,14 +128,15 @@ def train_linear(
     start_weights = None if init is None else _checked_init(init, config.hidden, data.dim)
     device = resolve_device(config.device)
     with torch.no_grad():
-        return _Trainer(data, config, device).run(start_weights, progress, checkpoint, checkpoint_every, resume)
+        return _Trainer(data, config, device, start_weights).run(progress, checkpoint, checkpoint_every, resume)
 
 
 class _Trainer:
-    """The state of one linear run: weights in the working space, generator, records."""
+    """The state of one linear run: weights in the working space, generator, records (a :class:`Trainee`)."""
 
-    def __init__(self, data: TrainingData, config: LinearConfig, device: torch.device) -> None:
-        self.data, self.config, self.device = data, config, device
+    def __init__(self, data: TrainingData, config: LinearConfig, device: torch.device,
+                 start_weights: tuple[FloatArray, FloatArray] | None) -> None:
+        self.data, self.config, self.device, self.start_weights = data, config, device, start_weights
         self.space = config.resolved_space
         self.dtype = DTYPES[config.dtype]
         self.vecs = readonly_tensor(data.eigenvectors, device, torch.float64)
@@ -213,86 +215,49 @@ class _Trainer:
             a, b = a @ self.vecs.T, self.vecs @ b
         return a.cpu().numpy(), b.cpu().numpy()
 
-    def run(
-        self,
-        start_weights: tuple[FloatArray, FloatArray] | None,
-        progress: Progress | None,
-        checkpoint: str | os.PathLike[str] | None,
-        checkpoint_every: int,
-        resume: bool,
-    ) -> LinearRun:
-        config, records = self.config, self.records
-        saved = Checkpoint.load(checkpoint) if resume and checkpoint and Path(checkpoint).exists() else None
+    def begin(self, saved: Checkpoint | None) -> None:
         if saved is None:
-            w1, w2 = self._working(*self._initial(start_weights))
-            rotated = self._rotated(w1, w2)
-            u0, p0, q0 = initial_summary(*rotated)
-            records.append(*rotated, self.stats)
-            epoch, previous_time = 0, 0.0
+            self.w1, self.w2 = self._working(*self._initial(self.start_weights))
+            rotated = self._rotated(self.w1, self.w2)
+            self.u0, self.p0, self.q0 = initial_summary(*rotated)
+            self.records.append(*rotated, self.stats)
         else:
-            saved.check_matches(_KIND, asdict(config), self.data.n_samples, self.data.eigenvalues, self.device,
-                                self.gen is not None)
-            w1, w2, u0, p0, q0 = self._restore(saved)
-            epoch, previous_time = saved.epoch, saved.wall_time
-        step = self._step()
-        started = time.perf_counter()
-        checked = epoch  # the latest epoch found finite
-        saved_epoch: int | None = None if saved is None else epoch  # the epoch the checkpoint file holds
-        if not records.finite(records.count - 1):
-            raise TrainingDiverged(epoch, checked, config.epochs, "the initial loss")
+            self.w1, self.w2, self.u0, self.p0, self.q0 = self._restore(saved)
+        self.gradient = self._step()
+        if not self.records.finite(self.records.count - 1):
+            epoch = 0 if saved is None else saved.epoch
+            raise TrainingDiverged(epoch, epoch, self.config.epochs, "the initial loss")
 
-        def save(path: str | os.PathLike[str]) -> None:
-            nonlocal saved_epoch, checked
-            if not (bool(torch.isfinite(w1).all()) and bool(torch.isfinite(w2).all())):
-                raise TrainingDiverged(epoch, checked, config.epochs, "the weights")
-            checked = epoch
-            arrays = {"w1": w1.cpu().numpy(), "w2": w2.cpu().numpy(), "rng_state": generator_state(self.gen),
-                      "eigenvalues": self.data.eigenvalues, "u0": u0, "P0": p0, "Q0": q0, **records.arrays()}
-            Checkpoint(_KIND, asdict(config), epoch, self.data.n_samples, self.device.type,
-                       previous_time + time.perf_counter() - started, arrays).save(path)
-            saved_epoch = epoch
+    def step(self, epoch: int) -> tuple[int, bool] | None:
+        g1, g2 = self.gradient.gradients(self.w1, self.w2)
+        self.w1.sub_(g1, alpha=self.config.lr)
+        self.w2.sub_(g2, alpha=self.config.lr)
+        records = self.records
+        if epoch + 1 != records.epochs[records.count]:
+            return None
+        records.append(*self._rotated(self.w1, self.w2), self.stats)
+        return epoch + 1, records.finite(records.count - 1)
 
-        in_step = False
-        try:
-            with safe_points() as interrupt:
-                if progress is not None:
-                    progress(epoch, config.epochs)
-                while epoch < config.epochs:
-                    in_step = True
-                    g1, g2 = step.gradients(w1, w2)
-                    w1.sub_(g1, alpha=config.lr)
-                    w2.sub_(g2, alpha=config.lr)
-                    epoch += 1
-                    if epoch == records.epochs[records.count]:
-                        records.append(*self._rotated(w1, w2), self.stats)
-                        if not records.finite(records.count - 1):
-                            raise TrainingDiverged(epoch, checked, config.epochs)
-                        checked = epoch
-                    if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
-                        save(checkpoint)
-                    in_step = False
-                    if progress is not None:
-                        progress(epoch, config.epochs)
-                    if interrupt.requested:
-                        raise KeyboardInterrupt
-        except KeyboardInterrupt as err:
-            if isinstance(err, Interrupted):
-                raise
-            if checkpoint is not None and not in_step and saved_epoch != epoch:
-                try:
-                    save(checkpoint)
-                except TrainingDiverged:
-                    pass  # keep the last good checkpoint
-            raise Interrupted(epoch, config.epochs, None if checkpoint is None else Path(checkpoint),
-                              saved_epoch) from None
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-        wall_time = previous_time + time.perf_counter() - started
-        w1_final, w2_final = self._original(w1, w2)
+    def weights_finite(self) -> bool:
+        return bool(torch.isfinite(self.w1).all()) and bool(torch.isfinite(self.w2).all())
+
+    def state(self, epoch: int) -> dict[str, NDArray[Any]]:
+        return {"w1": self.w1.cpu().numpy(), "w2": self.w2.cpu().numpy(), "rng_state": generator_state(self.gen),
+                "eigenvalues": self.data.eigenvalues, "u0": self.u0, "P0": self.p0, "Q0": self.q0,
+                **self.records.arrays()}
+
+    def run(self, progress: Progress | None, checkpoint: str | os.PathLike[str] | None, checkpoint_every: int,
+            resume: bool) -> LinearRun:
+        config, records = self.config, self.records
+        run = Run(_KIND, asdict(config), config.epochs, self.data.n_samples, self.data.eigenvalues, self.device,
+                  self.gen is not None)
+        wall_time = train_loop(self, run, progress=progress, checkpoint=checkpoint,
+                               checkpoint_every=checkpoint_every, resume=resume)
+        w1_final, w2_final = self._original(self.w1, self.w2)
         return LinearRun(
             config=config, epochs=records.epochs.copy(), mapping=records.mapping.copy(), loss=records.loss.copy(),
-            reconstruction=records.reconstruction.copy(), norms=records.norms.copy(), u0=u0, P0=p0, Q0=q0,
-            w1=w1_final, w2=w2_final, device=str(self.device), wall_time=wall_time,
+            reconstruction=records.reconstruction.copy(), norms=records.norms.copy(), u0=self.u0, P0=self.p0,
+            Q0=self.q0, w1=w1_final, w2=w2_final, device=str(self.device), wall_time=wall_time,
         )
 
 

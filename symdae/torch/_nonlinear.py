@@ -18,7 +18,6 @@ after ``t`` steps, ``t = 0, every, 2·every, … < epochs``.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -32,8 +31,9 @@ from symdae.torch import _validate
 from symdae.torch._checkpoint import Checkpoint, generator_state, set_generator_state
 from symdae.torch._data import TrainingData
 from symdae.torch._device import DTYPES, generator, readonly_tensor, resolve_device
-from symdae.torch._faults import CheckpointDamaged, Interrupted, TrainingDiverged, safe_points
+from symdae.torch._faults import CheckpointDamaged
 from symdae.torch._init import random_weights
+from symdae.torch._loop import Run, train_loop
 from symdae.torch._noise import NoiseSampler
 
 FloatArray = NDArray[np.float64]
@@ -122,13 +122,22 @@ class NonlinearConfig:
         authors' saved curve (the text says 3); tanh DAE: σ² = 2 and records
         every 100 epochs (Supp. G). WDAE: weight decay 0.0045.
         """
+        from symdae.experiments._paper import (  # the paper's settings, kept in one place
+            INIT_STD,
+            LINEAR,
+            NONLINEAR_DEFAULTS,
+            NONLINEAR_EVERY,
+            nonlinear_terms,
+        )
+
         _validate.choice("activation", activation, ("relu", "tanh"))
-        _validate.choice("dataset", dataset, ("mnist", "cifar10"))
-        noise = 4.0 if activation == "relu" else 2.0
-        terms: dict[str, dict[str, Any]] = {"ae": {}, "dae": {"noise_var": noise}, "wdae": {"weight_decay": 0.0045}}
-        _validate.choice("model", model, tuple(terms))
-        base = cls(model=model, activation=activation, hidden=256 if dataset == "mnist" else 512,
-                   every=10 if activation == "relu" else 100, **terms[model])
+        _validate.choice("dataset", dataset, tuple(LINEAR))
+        _validate.choice("model", model, ("ae", "dae", "wdae"))
+        terms = nonlinear_terms(model, activation)
+        base = cls(model=model, activation=activation, hidden=LINEAR[dataset]["hidden"], lr=NONLINEAR_DEFAULTS["lr"],
+                   epochs=NONLINEAR_DEFAULTS["epochs"], init_std=INIT_STD["nonlinear"],
+                   every=NONLINEAR_EVERY[activation], noise_var=terms.get("noise_var", 0.0),
+                   weight_decay=terms.get("weight_decay", 0.0))
         return replace(base, **overrides)
 
 
@@ -247,6 +256,63 @@ class _Estimator:
         return (self.x_proj * (prediction @ self.basis).to(torch.float64)).sum(dim=0) / self.lam
 
 
+class _Trainee:
+    """The state of one nonlinear run: the rows, weights, optimiser, generator and records (a ``Trainee``)."""
+
+    def __init__(self, data: TrainingData, config: NonlinearConfig, device: torch.device) -> None:
+        assert data.samples is not None
+        self.data, self.config = data, config
+        self.x = readonly_tensor(data.samples, device, DTYPES[config.dtype])
+        self.estimate = _Estimator(data, self.x, data.dim if config.directions is None else config.directions)
+        self.gen = generator(device, config.seed) if config.noise_var > 0 else None
+        self.sampler = None if self.gen is None else NoiseSampler("gaussian", config.noise_var, self.x, self.gen)
+        self.activation = _ACTIVATIONS[config.activation]
+        self.schedule = np.arange(0, config.epochs, config.every, dtype=np.int64)
+        self.records = {"epochs": self.schedule,
+                        "mapping": np.full((self.schedule.size, self.estimate.lam.numel()), np.nan),
+                        "loss": np.full(self.schedule.size, np.nan), "norms": np.full((self.schedule.size, 2), np.nan)}
+        self.device = device
+
+    def begin(self, saved: Checkpoint | None) -> None:
+        config = self.config
+        if saved is None:
+            weights = random_weights(config.seed, config.hidden, self.data.dim, config.init_std)
+            w1, w2 = (w.astype(np.dtype(config.dtype)) for w in weights)
+        else:
+            w1, w2 = _restore(saved, config, self.data.dim, self.schedule, self.records, self.gen)
+        self.w1 = torch.nn.Parameter(torch.as_tensor(w1, device=self.device))
+        self.w2 = torch.nn.Parameter(torch.as_tensor(w2, device=self.device))
+        self.optimiser = torch.optim.SGD([self.w1, self.w2], lr=config.lr, weight_decay=config.weight_decay)
+
+    def step(self, epoch: int) -> tuple[int, bool] | None:
+        x, w1, w2, records = self.x, self.w1, self.w2, self.records
+        inputs = x if self.sampler is None else self.sampler.corrupt(x)
+        prediction = self.activation(inputs @ w1.T) @ w2.T
+        loss = torch.nn.functional.mse_loss(prediction, x)
+        recorded = epoch % self.config.every == 0
+        if recorded:
+            with torch.no_grad():
+                k = epoch // self.config.every
+                values = torch.stack([loss, w1.norm(), w2.norm()]).to(torch.float64).cpu().numpy()
+                if not np.isfinite(values).all():
+                    return epoch, False
+                records["mapping"][k] = self.estimate(prediction).cpu().numpy()
+                records["loss"][k], records["norms"][k] = values[0], values[1:]
+        self.optimiser.zero_grad()
+        loss.backward()
+        self.optimiser.step()
+        return (epoch, True) if recorded else None
+
+    def weights_finite(self) -> bool:
+        return bool(torch.isfinite(self.w1).all()) and bool(torch.isfinite(self.w2).all())
+
+    def state(self, epoch: int) -> dict[str, NDArray[Any]]:
+        done = int(np.searchsorted(self.schedule, epoch))
+        return {"w1": self.w1.detach().cpu().numpy(), "w2": self.w2.detach().cpu().numpy(),
+                "rng_state": generator_state(self.gen), "eigenvalues": self.data.eigenvalues,
+                **{name: self.records[name][:done] for name in _FIELDS}}
+
+
 def _run(
     data: TrainingData,
     config: NonlinearConfig,
@@ -256,93 +322,12 @@ def _run(
     checkpoint_every: int,
     resume: bool,
 ) -> NonlinearRun:
-    assert data.samples is not None
-    x = readonly_tensor(data.samples, device, DTYPES[config.dtype])
-    estimate = _Estimator(data, x, data.dim if config.directions is None else config.directions)
-    gen = generator(device, config.seed) if config.noise_var > 0 else None
-    sampler = None if gen is None else NoiseSampler("gaussian", config.noise_var, x, gen)
-    activation = _ACTIVATIONS[config.activation]
-    schedule = np.arange(0, config.epochs, config.every, dtype=np.int64)
-    records = {"epochs": schedule, "mapping": np.full((schedule.size, estimate.lam.numel()), np.nan),
-               "loss": np.full(schedule.size, np.nan), "norms": np.full((schedule.size, 2), np.nan)}
-
-    saved = Checkpoint.load(checkpoint) if resume and checkpoint and Path(checkpoint).exists() else None
-    if saved is None:
-        weights = random_weights(config.seed, config.hidden, data.dim, config.init_std)
-        w1_np, w2_np = (w.astype(np.dtype(config.dtype)) for w in weights)
-        epoch, previous_time = 0, 0.0
-    else:
-        saved.check_matches(_KIND, asdict(config), data.n_samples, data.eigenvalues, device, gen is not None)
-        w1_np, w2_np = _restore(saved, config, data.dim, schedule, records, gen)
-        epoch, previous_time = saved.epoch, saved.wall_time
-    w1 = torch.nn.Parameter(torch.as_tensor(w1_np, device=device))
-    w2 = torch.nn.Parameter(torch.as_tensor(w2_np, device=device))
-    optimiser = torch.optim.SGD([w1, w2], lr=config.lr, weight_decay=config.weight_decay)
-    started = time.perf_counter()
-    checked = epoch  # the latest epoch found finite
-    saved_epoch: int | None = None if saved is None else epoch  # the epoch the checkpoint file holds
-
-    def finite_weights() -> bool:
-        return bool(torch.isfinite(w1).all()) and bool(torch.isfinite(w2).all())
-
-    def save(path: str | os.PathLike[str]) -> None:
-        nonlocal saved_epoch, checked
-        if not finite_weights():
-            raise TrainingDiverged(epoch, checked, config.epochs, "the weights")
-        checked = epoch
-        done = int(np.searchsorted(schedule, epoch))
-        arrays = {"w1": w1.detach().cpu().numpy(), "w2": w2.detach().cpu().numpy(),
-                  "rng_state": generator_state(gen), "eigenvalues": data.eigenvalues,
-                  **{name: records[name][:done] for name in _FIELDS}}
-        Checkpoint(_KIND, asdict(config), epoch, data.n_samples, device.type,
-                   previous_time + time.perf_counter() - started, arrays).save(path)
-        saved_epoch = epoch
-
-    in_step = False
-    try:
-        with safe_points() as interrupt:
-            if progress is not None:
-                progress(epoch, config.epochs)
-            while epoch < config.epochs:
-                in_step = True
-                inputs = x if sampler is None else sampler.corrupt(x)
-                prediction = activation(inputs @ w1.T) @ w2.T
-                loss = torch.nn.functional.mse_loss(prediction, x)
-                if epoch % config.every == 0:
-                    with torch.no_grad():
-                        k = epoch // config.every
-                        values = torch.stack([loss, w1.norm(), w2.norm()]).to(torch.float64).cpu().numpy()
-                        if not np.isfinite(values).all():
-                            raise TrainingDiverged(epoch, checked, config.epochs)
-                        checked = epoch
-                        records["mapping"][k] = estimate(prediction).cpu().numpy()
-                        records["loss"][k], records["norms"][k] = values[0], values[1:]
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-                epoch += 1
-                if checkpoint is not None and (epoch % checkpoint_every == 0 or epoch == config.epochs):
-                    save(checkpoint)
-                in_step = False
-                if progress is not None:
-                    progress(epoch, config.epochs)
-                if interrupt.requested:
-                    raise KeyboardInterrupt
-    except KeyboardInterrupt as err:
-        if isinstance(err, Interrupted):
-            raise
-        if checkpoint is not None and not in_step and saved_epoch != epoch:
-            try:
-                save(checkpoint)
-            except TrainingDiverged:
-                pass  # keep the last good checkpoint
-        raise Interrupted(epoch, config.epochs, None if checkpoint is None else Path(checkpoint),
-                          saved_epoch) from None
-    if checked != epoch and not finite_weights():
-        raise TrainingDiverged(epoch, checked, config.epochs, "the weights")
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return NonlinearRun(config=config, epochs=schedule, mapping=records["mapping"], loss=records["loss"],
-                        norms=records["norms"], w1=w1.detach().to(torch.float64).cpu().numpy(),
-                        w2=w2.detach().to(torch.float64).cpu().numpy(), device=str(device),
-                        wall_time=previous_time + time.perf_counter() - started)
+    trainee = _Trainee(data, config, device)
+    run = Run(_KIND, asdict(config), config.epochs, data.n_samples, data.eigenvalues, device, trainee.gen is not None)
+    wall_time = train_loop(trainee, run, progress=progress, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                           resume=resume)
+    records = trainee.records
+    return NonlinearRun(config=config, epochs=trainee.schedule, mapping=records["mapping"], loss=records["loss"],
+                        norms=records["norms"], w1=trainee.w1.detach().to(torch.float64).cpu().numpy(),
+                        w2=trainee.w2.detach().to(torch.float64).cpu().numpy(), device=str(device),
+                        wall_time=wall_time)
