@@ -149,8 +149,7 @@ _LINEAR_ONLY = ("noise", "noise_mode", "space", "aligned")
 
 
 def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
-    from symdae.paper import NONLINEAR_DEFAULTS, dataset_defaults
-
+    """The settings given on the command line (:class:`~symdae.experiments.Experiment` fills in the rest)."""
     if args.kind == "nonlinear":
         given = [name for name in _LINEAR_ONLY if getattr(args, name) is not None]
         if given:
@@ -161,13 +160,10 @@ def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
         if getattr(args, name) is not None:
             raise ValueError(f"--{name} applies to 'paper' only (a {args.kind} run trains one model on one "
                              "--dataset)")
-    settings: dict[str, object] = dataset_defaults(args.dataset or "mnist")
-    if args.kind == "nonlinear":
-        settings.update(NONLINEAR_DEFAULTS)
     names = ("dataset", "data_root", "samples", "epochs", "lr", "hidden", "model", "noise_var", "noise",
              "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions",
              "space", "aligned")
-    settings.update({name: getattr(args, name) for name in names if getattr(args, name, None) is not None})
+    settings = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     if isinstance(settings.get("data_root"), Path):
         settings["data_root"] = str(settings["data_root"])
     return settings
@@ -367,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_commands(commands)
     _add_experiment_commands(commands)
     _add_sweep_command(commands)
+    _add_plot_command(commands)
 
     figures = commands.add_parser(
         "figures",
@@ -434,6 +431,12 @@ def _add_sweep_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     sweep.add_argument("--no-plots", action="store_true", help="write the table but draw no plots")
     sweep.add_argument("--quiet", action="store_true", help="no progress lines")
     sweep.set_defaults(handler=_sweep)
+
+
+def _add_plot_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from symdae.experiments import add_plot_parser  # symdae plot RUN_DIR (handler: symdae.experiments.plot_main)
+
+    add_plot_parser(commands)
 
 
 def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -148,9 +148,10 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
 
     import symdae.data
     import symdae.experiments
+    import symdae.experiments._run
     import symdae.figures
 
-    monkeypatch.setattr(symdae.experiments, "_load", work)
+    monkeypatch.setattr(symdae.experiments._run, "_load", work)
     monkeypatch.setattr(symdae.experiments, "run", work)
     monkeypatch.setattr(symdae.data, "load", work)
     monkeypatch.setattr(symdae.figures, "draw", work)

@@ -53,7 +53,6 @@ from symdae.experiments._paper_runs import paper_experiments as paper_experiment
 from symdae.experiments._plot import add_parser as add_plot_parser
 from symdae.experiments._plot import main as plot_main
 from symdae.experiments._plot import plot_run as plot_run
-from symdae.experiments._run import _load as _load  # tests/test_faults_cli.py patches it here (harmlessly)
 from symdae.experiments._run import check as check
 from symdae.experiments._run import run as run
 from symdae.experiments._store import CHECKPOINT as CHECKPOINT

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from symdae.experiments import HIGHLIGHT, Experiment, ResultMissing, StoredResult, read_result
+from symdae.experiments import HIGHLIGHT, Experiment, Result, ResultMissing, StoredResult, read_result
 from symdae.figures._output import MODEL_COLOURS, Rendered, new_figure
 from symdae.paper import paper_experiments
 
@@ -111,7 +111,7 @@ def obtain(name: str, exp: Experiment, ctx: Context) -> Run:
     return Run(name, exp, stored.arrays, stored.record, reused)
 
 
-def _train(exp: Experiment, folder: Path, label: str, ctx: Context) -> dict[str, Any]:
+def _train(exp: Experiment, folder: Path, label: str, ctx: Context) -> Result:
     """Run ``exp`` into ``folder``, continuing an interrupted run of the same settings."""
     from symdae._progress import progress_bar
     from symdae.experiments import run

@@ -61,15 +61,6 @@ def run_key(exp: Experiment) -> str:
     return sha256_hex(text.encode())[:16]
 
 
-def _defaults(kind: str, dataset: str) -> dict[str, Any]:
-    from symdae.paper import NONLINEAR_DEFAULTS, dataset_defaults
-
-    settings: dict[str, Any] = dataset_defaults(dataset)
-    if kind == "nonlinear":
-        settings.update(NONLINEAR_DEFAULTS)
-    return settings
-
-
 def _bases(spec: Spec) -> list[tuple[str, dict[str, Any]]]:
     if spec.paper_figure is None:
         return [("", {})]
@@ -104,7 +95,7 @@ def plan(spec: Spec, *, data_root: str | None = None) -> list[Run]:
             chosen = dict(zip(names, values, strict=True))
             given = {**spec.base, **chosen}
             kind = given.get("kind", base.get("kind", "linear"))
-            settings = {**(base or _defaults(kind, given.get("dataset", "mnist"))), **given}
+            settings = {**base, **given}
             where = ", ".join(f"{n} = {v!r}" for n, v in chosen.items()) or "the base"
             where = f"{spec.path}: run {label + ': ' if label else ''}{where}"
             if kind == "nonlinear" and not base:
@@ -153,8 +144,7 @@ def run_state(run: Run, out: Path) -> State:
         if (folder / ERROR_JSON).exists():
             return "failed"
         return "started" if (folder / "checkpoint.pt").exists() else "new"
-    recorded = {k: v for k, v in stored.record.get("experiment", {}).items() if k != "data_root"}
-    return "done" if recorded == configuration(run.experiment) else "damaged"
+    return "done" if configuration(stored.experiment) == configuration(run.experiment) else "damaged"
 
 
 def describe(run: Run) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from symdae._io import write_atomic
-from symdae.experiments import DIMENSIONS, Experiment, ResultMissing, read_result
+from symdae.experiments import Experiment, ResultMissing, mode_units, read_result
 from symdae.sweep._plan import Run, configuration
 
 PARQUET, CSV = "results.parquet", "results.csv"
@@ -77,12 +77,8 @@ def rows(run: Run, folder: Path) -> list[dict[str, Any]]:
     """The rows of one finished run (:class:`~symdae.experiments.ResultMissing` if it has no result)."""
     stored = read_result(folder)
     exp, record, arrays = run.experiment, stored.record, stored.arrays
-    n, dim = exp.samples, DIMENSIONS[exp.dataset]
-    if exp.kind == "linear":
-        tau, kappa = n / exp.lr, n * exp.weight_decay
-    else:
-        tau, kappa = n / (2 * exp.lr / dim), n * exp.weight_decay * dim / 2
-    eps = n * exp.noise_var
+    mode = mode_units(exp)
+    tau, eps, kappa = mode["tau"], mode["eps"], mode["kappa"]
     measured, theory, discrete = arrays["measured"], arrays["theory"], arrays["theory_discrete"]
     epochs = arrays["epochs"]
     k = measured.shape[1]

@@ -30,9 +30,9 @@ def test_quick_settings_reduce_the_paper_runs(tmp_path: Path) -> None:
     named = training.experiments(6, training.Context(tmp_path, quick=True, datasets="mnist,cifar10"))
     assert [name for name, _ in named] == [name for name, _ in paper]  # unless the datasets are named
     assert all(exp.epochs == training.QUICK_NONLINEAR["epochs"] for _, exp in named)
-    for figure in (5, 6):
+    for figure, quick_runs in ((5, training.QUICK_LINEAR), (6, training.QUICK_NONLINEAR)):
         caption = training.quick_settings(figure)
-        assert "Quick settings" in caption and f"H = {training.QUICK_LINEAR['hidden']}" in caption
+        assert "Quick settings" in caption and f"H = {quick_runs['hidden']}, {quick_runs['epochs']} epochs" in caption
     assert paper[0][1].samples == 50000 and paper[0][1].epochs == 2000 and paper[0][1].hidden == 256
     assert quick[0][1].samples == training.QUICK_NONLINEAR["samples"]
     assert all(exp.lr == 0.9 and exp.init_std is None for _, exp in quick)
