@@ -20,39 +20,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from symdae import __version__
-from symdae._options import device, existing_dir, integer, output_dir, output_file, real, subset
+from symdae._cli_common import DATASETS, FAILURE, INTERRUPTED, MAX_JOBS, MAX_THREADS, USAGE, failure, set_threads
+from symdae._cli_common import error as _error
+from symdae._cli_experiment import add_experiment_commands
+from symdae._options import device, existing_dir, integer, output_dir, output_file, subset
 from symdae.data.cli import add_data_commands
 
-if TYPE_CHECKING:
-    from symdae.experiments import Experiment
-
-USAGE, FAILURE, INTERRUPTED = 2, 1, 130
-DATASETS = ("mnist", "cifar10")
-MAX_THREADS = 1024
-MAX_JOBS = 256
-
-
-def _error(command: str, err: BaseException | str) -> None:
-    text = " ".join(str(err).split()) or type(err).__name__  # one line, whatever the message holds
-    print(f"symdae {command}: {text}", file=sys.stderr)
-
-
-def _failure(command: str, err: BaseException) -> int:
-    """One line for a run that could not finish; exit status 1."""
-    if isinstance(err, MemoryError):
-        _error(command, "out of memory: use fewer --samples or --hidden units")
-    elif isinstance(err, ImportError):
-        _error(command, f"{err} (training needs torch: pip install 'symdae[torch]')")
-    else:
-        _error(command, err)
-    return FAILURE
-
-
-def _out_of_memory(err: BaseException) -> bool:
-    return type(err).__name__ == "OutOfMemoryError"  # torch's CUDA/CPU allocator (a RuntimeError)
+__all__ = ["build_parser", "main"]
 
 
 def _json_output(text: str) -> str | Path:
@@ -115,7 +91,7 @@ def _verify(args: argparse.Namespace) -> int:
         try:
             report.write_json(str(args.json), verdicts, registry)
         except OSError as err:
-            return _failure("verify", err)
+            return failure("verify", err)
         if not to_stdout:
             print(f"wrote {args.json}", file=out)
     return 1 if any(v.status == "failed" for v in verdicts) else 0
@@ -134,135 +110,12 @@ def _kernels(args: argparse.Namespace) -> int:
         _error("kernels", err)
         return USAGE
     except OSError as err:
-        return _failure("kernels", err)
+        return failure("kernels", err)
     print(f"cache: {cache.kernels_dir()}")
     print(f"{'kernel':24s} {'fingerprint':14s} {'generated':10s} {'compiled':9s} proved by")
     for row in rows:
         print(f"{row.name:24s} {row.fingerprint[:12]:14s} {_yes(row.generated):10s} "
               f"{_yes(row.compiled):9s} {', '.join(row.claims)}")
-    return 0
-
-
-_RUN_OPTIONS = ("dataset", "model", "samples", "epochs", "lr", "hidden", "noise_var", "noise", "noise_mode",
-                "weight_decay", "activation", "every", "directions", "init_std", "seed", "dtype", "space", "aligned")
-_LINEAR_ONLY = ("noise", "noise_mode", "space", "aligned")
-
-
-def _experiment_settings(args: argparse.Namespace) -> dict[str, object]:
-    """The settings given on the command line (:class:`~symdae.experiments.Experiment` fills in the rest)."""
-    if args.kind == "nonlinear":
-        given = [name for name in _LINEAR_ONLY if getattr(args, name) is not None]
-        if given:
-            raise ValueError(f"--{given[0].replace('_', '-')} applies to linear runs only "
-                             "(nonlinear runs train on the data rows from i.i.d. random weights, with fresh "
-                             "Gaussian noise every epoch for a DAE)")
-    for name in ("figure", "datasets"):
-        if getattr(args, name) is not None:
-            raise ValueError(f"--{name} applies to 'paper' only (a {args.kind} run trains one model on one "
-                             "--dataset)")
-    names = ("dataset", "data_root", "samples", "epochs", "lr", "hidden", "model", "noise_var", "noise",
-             "noise_mode", "weight_decay", "activation", "every", "seed", "device", "dtype", "init_std", "directions",
-             "space", "aligned")
-    settings = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
-    if isinstance(settings.get("data_root"), Path):
-        settings["data_root"] = str(settings["data_root"])
-    return settings
-
-
-def _planned_runs(args: argparse.Namespace) -> list[tuple[Experiment, Path]]:
-    """The runs the command line asks for, every setting checked (``ValueError`` otherwise)."""
-    from symdae.experiments import Experiment, check
-    from symdae.paper import paper_experiments
-
-    data_root = None if args.data_root is None else str(args.data_root)
-    if args.kind == "paper":
-        given = [name for name in _RUN_OPTIONS if getattr(args, name) is not None]
-        if given:
-            raise ValueError(f"--{given[0].replace('_', '-')} cannot be used with 'paper', which runs the "
-                             "paper's settings (choose with --figure and --datasets)")
-        if args.figure is None:
-            raise ValueError("'paper' needs --figure 5, 6 or 7")
-        runs = [(exp, args.out / name) for name, exp in paper_experiments(
-            args.figure, data_root=data_root, device=args.device, datasets=args.datasets or "mnist,cifar10")]
-    else:
-        runs = [(Experiment(kind=args.kind, **_experiment_settings(args)), args.out)]  # type: ignore[arg-type]
-    for experiment, _ in runs:
-        check(experiment)
-    return runs
-
-
-def _run_experiments(runs: list[tuple[Experiment, Path]], args: argparse.Namespace) -> int:
-    from symdae._progress import progress_bar, say
-    from symdae.experiments import run
-
-    for experiment, out in runs:
-        label = f"{experiment.dataset} {experiment.kind} {experiment.model}"
-        with progress_bar(label, experiment.epochs, disable=args.quiet) as progress:
-            record = run(experiment, out, progress=progress, resume=args.resume,
-                         note=lambda text: say(f"symdae experiment: note: {text}"))
-        print(f"wrote {out / 'result.npz'} and {out / 'result.json'} "
-              f"({record['wall_time_s']:.1f} s, data: {record['data']['nature']})")
-        for direction, errors in record["agreement"]["figure5_directions"].items():
-            print(f"  direction {direction:>2}: max |measured − theory| continuous {_number(errors['continuous'])}, "
-                  f"discrete {_number(errors['discrete'])}; final {_number(errors['final_measured'])}")
-    return 0
-
-
-def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4f}"
-
-
-def _set_threads(threads: int | None) -> None:
-    if threads is None:
-        return
-    import torch
-
-    torch.set_num_threads(threads)
-
-
-def _experiment(args: argparse.Namespace) -> int:
-    from symdae._io import FolderBusy
-    from symdae.experiments import ExperimentError, SettingsError
-
-    try:
-        runs = _planned_runs(args)
-    except ValueError as err:
-        _error("experiment", err)
-        return USAGE
-    except ImportError as err:
-        return _failure("experiment", err)
-    try:
-        _set_threads(args.threads)
-        return _run_experiments(runs, args)
-    except SettingsError as err:
-        _error("experiment", err)
-        return USAGE
-    except (ExperimentError, FolderBusy, ValueError, OSError, MemoryError, ImportError) as err:
-        return _failure("experiment", err)
-    except RuntimeError as err:
-        if _out_of_memory(err):
-            return _failure("experiment", MemoryError())
-        raise
-
-
-def _predict(args: argparse.Namespace) -> int:
-    from symdae.paper import dataset_defaults
-    from symdae.prediction import PredictionError, predictions
-
-    paper = dataset_defaults(args.dataset)
-    samples = args.samples if args.samples is not None else paper["samples"]
-    lr = args.lr if args.lr is not None else paper["lr"]
-    try:
-        result = predictions(args.dataset, samples, lr, noise_var=args.noise_var, weight_decay=args.weight_decay,
-                             hidden=args.hidden, init_std=args.init_std,
-                             data_root=None if args.data_root is None else str(args.data_root), top=args.top)
-    except PredictionError as err:
-        _error("predict", err)
-        return USAGE
-    except (ValueError, OSError, MemoryError, ArithmeticError) as err:
-        return _failure("predict", err)
-    text = {"table": result.table, "csv": result.csv, "json": result.json}[args.format]()
-    print(text, end="" if text.endswith("\n") else "\n")
     return 0
 
 
@@ -283,9 +136,9 @@ def _figures(args: argparse.Namespace) -> int:
     numbers = args.only if args.only is not None else list(NUMBERS)
     try:
         if any(number >= 5 for number in numbers):  # only Figures 5–7 train (and need torch)
-            _set_threads(args.threads if args.threads is not None else 1 if args.quick else None)
+            set_threads(args.threads if args.threads is not None else 1 if args.quick else None)
     except ImportError as err:
-        return _failure("figures", err)
+        return failure("figures", err)
     out: Path = args.out
     failed = []
     try:
@@ -308,7 +161,7 @@ def _figures(args: argparse.Namespace) -> int:
                 for note in rendered.notes:
                     print(f"  note: {note}")
     except (FolderBusy, OSError) as err:
-        return _failure("figures", err)
+        return failure("figures", err)
     if failed:
         _error("figures", f"failed: {', '.join(map(str, failed))}")
     return 1 if failed else 0
@@ -361,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     kernels.set_defaults(handler=_kernels)
 
     add_data_commands(commands)
-    _add_experiment_commands(commands)
+    add_experiment_commands(commands)
     _add_sweep_command(commands)
     _add_plot_command(commands)
 
@@ -437,90 +290,6 @@ def _add_plot_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     from symdae.experiments import add_plot_parser  # symdae plot RUN_DIR (handler: symdae.experiments.plot_main)
 
     add_plot_parser(commands)
-
-
-def _add_experiment_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from symdae.experiments import MAX_HIDDEN, MAX_INIT_STD, MAX_SEED, TRAIN_IMAGES
-
-    most_images = max(TRAIN_IMAGES.values())
-    experiment = commands.add_parser(
-        "experiment",
-        help="train on MNIST / CIFAR-10 and compare with the theory (needs torch)",
-        description="Train a linear or nonlinear autoencoder on real data and compare its per-direction "
-        "mapping with the theory; writes OUT/result.npz and OUT/result.json atomically.",
-    )
-    experiment.add_argument("kind", choices=["linear", "nonlinear", "paper"])
-    experiment.add_argument("--figure", type=int, choices=[5, 6, 7], help="with 'paper': which figure's runs")
-    experiment.add_argument("--datasets", type=subset(DATASETS),
-                            help="with 'paper': comma-separated datasets (default: mnist,cifar10)")
-    experiment.add_argument("--dataset", choices=DATASETS, help="linear and nonlinear runs (default: mnist)")
-    experiment.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                            help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
-    experiment.add_argument("--samples", type=integer(1, most_images),
-                            help="the first N training images (paper: 50000 / 30000)")
-    experiment.add_argument("--epochs", type=integer(1))
-    experiment.add_argument("--lr", type=real(0, strict=True), help="learning rate α")
-    experiment.add_argument("--hidden", type=integer(1, MAX_HIDDEN), help="hidden units H")
-    experiment.add_argument("--model", choices=["ae", "dae", "wdae"], help="default: ae")
-    experiment.add_argument("--noise-var", type=real(0), help="input-noise variance s² (DAE)")
-    experiment.add_argument("--noise", choices=["gaussian", "laplace"])
-    experiment.add_argument("--noise-mode", choices=["marginal", "sampled"],
-                            help="marginalised (Eq. 1) or fresh noise every epoch")
-    experiment.add_argument("--weight-decay", type=real(0), help="weight decay γ (WDAE)")
-    experiment.add_argument("--activation", choices=["relu", "tanh"], help="nonlinear runs")
-    experiment.add_argument("--every", type=integer(1), help="record every K epochs")
-    experiment.add_argument("--directions", type=integer(1), help="keep the first K directions in the results")
-    experiment.add_argument("--init-std", type=real(0, strict=True, maximum=MAX_INIT_STD),
-                            help="std of the random initial weights")
-    experiment.add_argument("--aligned", action="store_true", default=None,
-                            help="linear runs: aligned initialisation W1 = R D1 Vᵀ, W2 = V D2 Rᵀ (every direction "
-                            "is then exactly a scalar mode) instead of i.i.d. weights")
-    experiment.add_argument("--space", choices=["auto", "eigen", "covariance", "data"],
-                            help="linear runs: where gradient descent runs, all mathematically identical (default "
-                            "auto: Σ's eigenbasis, or the data rows for sampled noise)")
-    experiment.add_argument("--seed", type=integer(0, MAX_SEED))
-    experiment.add_argument("--device", default="auto", type=device, help="auto, cpu, cuda or cuda:N")
-    experiment.add_argument("--dtype", choices=["float32", "float64"])
-    experiment.add_argument("--threads", type=integer(1, MAX_THREADS), default=1,
-                            help="torch CPU threads (default 1: fastest for the eigenbasis path on 2 shared cores)")
-    experiment.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
-    experiment.add_argument("--quiet", action="store_true", help="no progress bar")
-    experiment.add_argument("--out", metavar="DIR", type=output_dir, required=True)
-    experiment.set_defaults(handler=_experiment)
-
-    predict = commands.add_parser(
-        "predict",
-        help="per-direction predictions from a dataset's spectrum alone",
-        description="Fixed points, epochs to 50% / 90% of them, optimal learning rates and the equivalent "
-        "weight decay for every direction of a dataset's spectrum, without training. Times are in epochs; "
-        "eigenvalues are those of Σ = XᵀX, a sum over the N images.",
-    )
-    from symdae.paper import LINEAR
-
-    paper = ", ".join(f"{v['samples']} for {k}" for k, v in LINEAR.items())
-    paper_lr = ", ".join(f"{v['lr']:g} for {k}" for k, v in LINEAR.items())
-    predict.add_argument("--dataset", choices=DATASETS, default="mnist", help="default: mnist")
-    predict.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                         help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
-    predict.add_argument("--samples", type=integer(1, most_images), metavar="N",
-                         help=f"the first N training images (default: the paper's, {paper})")
-    predict.add_argument("--lr", type=real(0, strict=True), metavar="ALPHA",
-                         help=f"learning rate α of full-batch gradient descent, one step per epoch (default: the "
-                         f"paper's, {paper_lr})")
-    predict.add_argument("--noise-var", type=real(0), default=0.0, metavar="S2",
-                         help="input-noise variance s² per pixel, ε = N s² (default: 0)")
-    predict.add_argument("--weight-decay", type=real(0), default=0.0, metavar="GAMMA",
-                         help="weight decay γ, κ = Nγ (default: 0)")
-    predict.add_argument("--hidden", type=integer(1, 10**9), default=256, metavar="H",
-                         help="hidden units, for the typical random start (default: 256)")
-    predict.add_argument("--init-std", type=real(0, strict=True, maximum=MAX_INIT_STD), default=1e-4,
-                         metavar="SIGMA", help="std of the random initial weights (default: 1e-4)")
-    predict.add_argument("--top", type=integer(1), default=32, metavar="K",
-                         help="show the first K directions, largest eigenvalue first (default: 32)")
-    predict.add_argument("--format", choices=["table", "csv", "json"], default="table",
-                         help="table (aligned text, default), csv (one row per direction) or json (settings, "
-                         "rows and notes)")
-    predict.set_defaults(handler=_predict)
 
 
 def _interrupted(args: argparse.Namespace, arguments: list[str], stop: KeyboardInterrupt) -> int:

@@ -28,7 +28,7 @@ from symdae.experiments import (
     read_result,
     run,
 )
-from symdae.experiments._description import CHOICES
+from symdae.experiments._description import CHOICES, LINEAR_ONLY, NONLINEAR_ONLY
 from tests.torch.synthetic import SYNTHETIC_ROOT, fake_load, synthetic_rows
 
 N = 40
@@ -139,13 +139,14 @@ def test_ignored_options_are_refused(args: list[str], message: str, tmp_path: Pa
 
 
 def test_nonlinear_runs_default_to_the_authors_settings(tmp_path: Path) -> None:
-    from symdae.cli import _planned_runs, build_parser
+    from symdae._cli_experiment import planned_runs
+    from symdae.cli import build_parser
 
     args = build_parser().parse_args(["experiment", "nonlinear", "--out", str(tmp_path)])
-    [(exp, _)] = _planned_runs(args)
+    [(exp, _)] = planned_runs(args)
     assert (exp.lr, exp.epochs, exp.directions) == (0.9, 2000, 4)
     args = build_parser().parse_args(["experiment", "linear", "--dataset", "cifar10", "--out", str(tmp_path)])
-    assert _planned_runs(args)[0][0].lr == 0.001
+    assert planned_runs(args)[0][0].lr == 0.001
 
 
 # --- the description and the command line --------------------------------------------------------------------
@@ -155,11 +156,12 @@ def test_nonlinear_runs_default_to_the_authors_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize("dataset", [None, "mnist", "cifar10"])
 def test_the_command_line_runs_what_the_description_describes(kind: str, dataset: str | None,
                                                                tmp_path: Path) -> None:
-    from symdae.cli import _planned_runs, build_parser
+    from symdae._cli_experiment import planned_runs
+    from symdae.cli import build_parser
 
     chosen = [] if dataset is None else ["--dataset", dataset]
     args = build_parser().parse_args(["experiment", kind, *chosen, "--out", str(tmp_path / "run")])
-    [(planned, out)] = _planned_runs(args)
+    [(planned, out)] = planned_runs(args)
     described = Experiment(kind=kind, **({} if dataset is None else {"dataset": dataset}))  # type: ignore[arg-type]
     assert planned == described and out == tmp_path / "run"
 
@@ -167,17 +169,28 @@ def test_the_command_line_runs_what_the_description_describes(kind: str, dataset
 def test_every_setting_is_an_option_of_symdae_experiment_with_the_same_choices() -> None:
     from symdae.cli import build_parser
 
-    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    options = {action.dest: action for action in commands.choices["experiment"]._actions}
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+    experiment = subcommands(build_parser())["experiment"]
+    assert list(subcommands(experiment)) == [*CHOICES["kind"], "paper"]
     hints = typing.get_type_hints(Experiment)
-    for field in fields(Experiment):
-        assert field.name in options, f"--{field.name.replace('_', '-')} is no option of symdae experiment"
-        literal = [arg for arg in typing.get_args(hints[field.name])] if typing.get_origin(hints[field.name]) \
-            is typing.Literal else None
-        if field.name == "kind":
-            assert list(options["kind"].choices) == [*CHOICES["kind"], "paper"]
-        elif literal is not None:
-            assert tuple(options[field.name].choices) == tuple(literal) == CHOICES[field.name], field.name
+    for kind in CHOICES["kind"]:
+        parser = subcommands(experiment)[kind]
+        options = {action.dest: action for action in parser._actions}
+        shown = {action.dest for action in parser._actions if action.help != argparse.SUPPRESS}
+        for field in fields(Experiment):
+            if field.name == "kind":
+                continue
+            assert field.name in options, f"--{field.name.replace('_', '-')} is no option of experiment {kind}"
+            other = {"linear": NONLINEAR_ONLY, "nonlinear": LINEAR_ONLY}[kind]
+            assert (field.name in shown) == (field.name not in other), (kind, field.name)  # the help: its own only
+            literal = [arg for arg in typing.get_args(hints[field.name])] if typing.get_origin(hints[field.name]) \
+                is typing.Literal else None
+            if literal is not None:
+                assert tuple(options[field.name].choices) == tuple(literal) == CHOICES[field.name], field.name
+            if field.name in shown and field.name not in ("data_root", "device"):
+                assert "default" in options[field.name].help, f"experiment {kind} --{field.name}: no default shown"
 
 
 def test_defaults_follow_the_dataset_and_the_kind() -> None:

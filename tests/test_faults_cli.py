@@ -59,9 +59,11 @@ def _cases() -> list[tuple[list[str], str, str]]:
     add(EXPERIMENT, ["--init-std", "2"], rule="<= 1")
     for option, value in (("--dataset", "svhn"), ("--model", "vae"), ("--noise", "uniform"),
                           ("--noise-mode", "fresh"), ("--activation", "sigmoid"), ("--dtype", "float16"),
-                          ("--space", "pixels"), ("--device", "gpu"), ("--device", "cuda:x"), ("--device", ""),
-                          ("--figure", "4"), ("--datasets", "svhn"), ("--datasets", ""), ("--datasets", ",")):
-        add(EXPERIMENT, [option, value], rule="" if option in ("--datasets", "--device") else "invalid choice")
+                          ("--space", "pixels"), ("--device", "gpu"), ("--device", "cuda:x"), ("--device", "")):
+        add(EXPERIMENT, [option, value], rule="" if option == "--device" else "invalid choice")
+    add(PAPER, ["--figure", "4"], rule="invalid choice")
+    for value in ("svhn", "", ","):
+        add([*PAPER, "--figure", "5"], ["--datasets", value], rule="")
     for value, rule in (("{file}", "not a directory"), ("{file}/sub", "not a directory"), ("", "empty")):
         cases.append((["experiment", "linear", "--out", value], "--out", rule))
     add(EXPERIMENT, ["--data-root", "/nonexistent/data"], rule="does not exist")
@@ -89,13 +91,13 @@ def _cases() -> list[tuple[list[str], str, str]]:
         add(NONLINEAR, [option] if value is None else [option, value], option, "linear runs only")
     add(NONLINEAR, ["--directions", "785"], "--directions", "<= 784")
     add(NONLINEAR, ["--model", "ae", "--noise-var", "1"], "--noise-var", "'ae'")
-    add(PAPER, [], "--figure", "needs --figure")
+    add(PAPER, [], "--figure", "required")
     for extra in (["--epochs", "10"], ["--model", "dae"], ["--dataset", "cifar10"], ["--lr", "0.1"],
                   ["--aligned"], ["--seed", "3"]):
         add([*PAPER, "--figure", "5"], extra, rule="cannot be used with 'paper'")
     add(PAPER, ["--figure", "8"], rule="invalid choice")
-    cases.append((["experiment", "--out", "{out}"], "kind", "required"))
-    cases.append((["experiment", "svm", "--out", "{out}"], "kind", "invalid choice"))
+    cases.append((["experiment"], "KIND", "required"))
+    cases.append((["experiment", "svm", "--out", "{out}"], "KIND", "invalid choice"))
     cases.append((["experiment", "linear"], "--out", "required"))
 
     for option, low in (("--samples", 1), ("--hidden", 1), ("--top", 1)):
