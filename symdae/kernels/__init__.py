@@ -78,12 +78,7 @@ def _load_trajectory(name: str) -> ModuleType:
 @positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
 def dae_trajectory(
     t: ArrayLike,
-    *,
-    lam: ArrayLike,
-    eps: ArrayLike = 0.0,
-    tau: ArrayLike,
-    w1_0: ArrayLike,
-    w2_0: ArrayLike,
+    *, lam: ArrayLike, eps: ArrayLike = 0.0, tau: ArrayLike, w1_0: ArrayLike, w2_0: ArrayLike,
     out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
     """Mapping ``w(t) = w1(t) w2(t)`` of the noisy mode without weight decay (paper Eq. 5).
@@ -131,12 +126,7 @@ def dae_trajectory(
 @positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
 def time_to_fraction(
     fraction: ArrayLike,
-    *,
-    lam: ArrayLike,
-    eps: ArrayLike = 0.0,
-    tau: ArrayLike,
-    w1_0: ArrayLike,
-    w2_0: ArrayLike,
+    *, lam: ArrayLike, eps: ArrayLike = 0.0, tau: ArrayLike, w1_0: ArrayLike, w2_0: ArrayLike,
     out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
     """Epochs until the mapping first reaches ``fraction`` of its fixed point (κ = 0).
@@ -177,12 +167,7 @@ def time_to_fraction(
 
 @positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
 def crossing_time(
-    *,
-    lam: ArrayLike,
-    eps: ArrayLike = 0.0,
-    tau: ArrayLike,
-    w1_0: ArrayLike,
-    w2_0: ArrayLike,
+    *, lam: ArrayLike, eps: ArrayLike = 0.0, tau: ArrayLike, w1_0: ArrayLike, w2_0: ArrayLike,
     out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
     """Epochs until a trajectory from ``w1_0 w2_0 < 0`` first reaches ``w = 0`` (κ = 0).
