@@ -109,12 +109,7 @@ def _in_chunks(run: Callable[[slice, int], int], rows: int, total: int, block: i
 @positional_mode("lam", "eps", "kappa", "tau", "w1_0", "w2_0", "out")
 def mode_trajectory(
     t: ArrayLike,
-    *,
-    lam: ArrayLike,
-    eps: ArrayLike = 0.0,
-    kappa: ArrayLike = 0.0,
-    tau: ArrayLike,
-    w1_0: ArrayLike,
+    *, lam: ArrayLike, eps: ArrayLike = 0.0, kappa: ArrayLike = 0.0, tau: ArrayLike, w1_0: ArrayLike,
     w2_0: ArrayLike,
     out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64] | np.float64:
@@ -255,12 +250,7 @@ def _raise_on_failure(code: int, failed: NDArray[np.intp], times: NDArray[np.flo
 @positional_mode("lam", "eps", "kappa", "tau", "w1_0", "w2_0", "out")
 def gd_iterates(
     steps: ArrayLike,
-    *,
-    lam: ArrayLike,
-    eps: ArrayLike = 0.0,
-    kappa: ArrayLike = 0.0,
-    tau: ArrayLike,
-    w1_0: ArrayLike,
+    *, lam: ArrayLike, eps: ArrayLike = 0.0, kappa: ArrayLike = 0.0, tau: ArrayLike, w1_0: ArrayLike,
     w2_0: ArrayLike,
     out: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> tuple[NDArray[np.float64] | np.float64, NDArray[np.float64] | np.float64]:
