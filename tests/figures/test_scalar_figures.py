@@ -11,17 +11,13 @@ import pytest
 from symdae.figures import draw, parse_only, save
 from symdae.figures.scalar import Mode
 from symdae.kernels import equivalent_kappa, optimal_tau
+from tests.naive import mode_gd_path
 
 
 def naive_gd(mode: Mode, epochs: int, w1: float, w2: float) -> np.ndarray:
-    """Plain-Python gradient descent on the mode loss: the mapping after each epoch."""
-    mapping = [w1 * w2]
-    for _ in range(epochs):
-        residual = mode.lam * (1 - w1 * w2) - mode.eps * w1 * w2
-        g1, g2 = -w2 * residual + mode.kappa * w1, -w1 * residual + mode.kappa * w2
-        w1, w2 = w1 - g1 / mode.tau, w2 - g2 / mode.tau
-        mapping.append(w1 * w2)
-    return np.array(mapping)
+    """The mapping after each epoch of :func:`tests.naive.mode_gd_path`."""
+    path = mode_gd_path(epochs, lam=mode.lam, eps=mode.eps, kappa=mode.kappa, tau=mode.tau, w1_0=w1, w2_0=w2)
+    return np.array([a * b for a, b in path])
 
 
 @pytest.mark.parametrize("mode", [Mode(1.0, 1.0, tau=50.0), Mode(1.0, kappa=0.091, tau=10.0),

@@ -14,7 +14,7 @@ None of this shares code with the kernels:
 * :func:`bessel_w` evaluates the closed form of claim ``wdf.bessel_solution``
   (modified Bessel functions, via mpmath) at adaptive precision, for moderate
   arguments; :func:`ode_w` integrates the ``(w1, w2)`` ODE with ``mpmath.odefun``.
-* :func:`gd_reference` iterates gradient descent at 50 digits; :func:`gd_naive`
+* :func:`gd_reference` iterates gradient descent at 50 digits; :func:`tests.naive.mode_gd`
   is the plain float64 loop.
 """
 
@@ -493,14 +493,3 @@ def gd_reference(steps: int, lam: float, eps: float, kappa: float, tau: float, w
             if abs(a) > largest or abs(b) > largest:
                 return a, b, n
         return a, b, None
-
-
-def gd_naive(steps: int, lam: float, eps: float, kappa: float, tau: float, w1: float,
-             w2: float) -> tuple[float, float]:
-    """``steps`` simultaneous updates ``w ← w − (1/τ)∇ℓ``, in plain Python floats."""
-    for _ in range(steps):
-        w = w1 * w2
-        grad1 = -lam * w2 * (1 - w) + eps * w * w2 + kappa * w1
-        grad2 = -lam * w1 * (1 - w) + eps * w * w1 + kappa * w2
-        w1, w2 = w1 - grad1 / tau, w2 - grad2 / tau
-    return w1, w2

@@ -38,8 +38,9 @@ from symdae.kernels._ode import (
     mode_trajectory,
 )
 from symdae.strategies import rates, taus, weight_pairs, weights
-from tests.kernels import mode_call
-from tests.kernels.reference_ode import bessel_w, gd_naive, gd_reference, mode_reference, ode_w, time_sensitivity
+from tests.kernels import ORDER, mode_call
+from tests.kernels.reference_ode import bessel_w, gd_reference, mode_reference, ode_w, time_sensitivity
+from tests.naive import mode_gd as naive_gd
 from tests.strategies import moderate, reference_modes
 
 
@@ -85,7 +86,7 @@ def test_gd_is_more_accurate_than_the_float64_loop() -> None:
     args = (20_000, 1.0, 0.5, 0.1, 1e5, 0.3, 0.4)
     a, b, _ = gd_reference(*args)
     got = mode_call(gd_iterates, args)
-    naive = gd_naive(*args)
+    naive = naive_gd(args[0], **dict(zip(ORDER, args[1:], strict=True)))
     kernel_error = max(abs(mpmath.mpf(got[0]) - a), abs(mpmath.mpf(got[1]) - b))
     naive_error = max(abs(mpmath.mpf(naive[0]) - a), abs(mpmath.mpf(naive[1]) - b))
     assert kernel_error <= 1e-16 * max(abs(a), abs(b)) < naive_error

@@ -10,20 +10,9 @@ import pytest
 pytest.importorskip("torch")
 
 from symdae.torch import LinearConfig, TrainingData, aligned_weights, random_rotation, train_linear
+from tests.naive import mode_gd_path
 
 EPOCHS, EVERY, LR, HIDDEN = 300, 20, 0.5, 4
-
-
-def scalar_gd(steps: int, lam: float, eps: float, kappa: float, tau: float,
-              w1: float, w2: float) -> list[float]:
-    """Reference: the mapping ``w1 w2`` after 0..steps steps of the scalar mode's GD (simultaneous update)."""
-    out = [w1 * w2]
-    for _ in range(steps):
-        w = w1 * w2
-        w1, w2 = (w1 + (lam * w2 * (1 - w) - eps * w1 * w2 * w2 - kappa * w1) / tau,
-                  w2 + (lam * w1 * (1 - w) - eps * w2 * w1 * w1 - kappa * w2) / tau)
-        out.append(w1 * w2)
-    return out
 
 
 @pytest.mark.parametrize("space", ["eigen", "covariance", "data"])
@@ -39,7 +28,8 @@ def test_aligned_matches_scalar_modes(data: TrainingData, space: Any, model: Any
     n = data.n_samples
     tau, eps, kappa = n / LR, n * s2, n * gamma
     for j in range(HIDDEN):
-        expected = np.asarray(scalar_gd(EPOCHS, data.eigenvalues[j], eps, kappa, tau, d1[j], d2[j]))[run.epochs]
+        path = mode_gd_path(EPOCHS, lam=data.eigenvalues[j], eps=eps, kappa=kappa, tau=tau, w1_0=d1[j], w2_0=d2[j])
+        expected = np.array([a * b for a, b in path])[run.epochs]
         np.testing.assert_allclose(run.mapping[:, j], expected, rtol=0, atol=1e-12, err_msg=f"direction {j}")
     np.testing.assert_allclose(run.mapping[:, HIDDEN:], 0, atol=1e-15)
     assert run.mapping[-1, 0] > 0.5
