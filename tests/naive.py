@@ -93,8 +93,8 @@ def assert_within(actual: ArrayLike, expected: ArrayLike, *, rel: float = 0.0, a
     bad = ~(error <= allowed)
     if bad.any():
         ratio = np.where(allowed > 0, error / np.where(allowed > 0, allowed, 1.0), np.inf)
-        worst = np.unravel_index(int(np.argmax(np.where(bad, ratio, -1.0))), got.shape) if got.ndim else ()
+        worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.where(bad, ratio, -1.0))), got.shape))
         raise AssertionError(
             f"{what + ': ' if what else ''}{int(bad.sum())} of {got.size} value(s) outside rel={rel:g}, abs={abs:g}; "
-            f"worst at {worst}: got {got[worst]!r}, expected {want[worst]!r} (error {error[worst]:.3g}, "
+            f"worst at {worst}: got {float(got[worst])!r}, expected {float(want[worst])!r} (error {error[worst]:.3g}, "
             f"allowed {allowed[worst]:.3g})")
