@@ -1,14 +1,20 @@
 """Every proved identity also holds numerically at Hypothesis-drawn points.
 
-A second, independent line of evidence: the points come from Hypothesis (not
-the checker's own sampler) and both sides are evaluated with mpmath at 50
-digits, after the claim's ``where`` definitions are substituted.
-A claim's domain must keep its expressions within what 50 digits resolve.
+A second, independent line of evidence: it shares no code with the checker.
+The points come from Hypothesis (:mod:`symdae.strategies`, not the checker's
+sampler), the claim's ``where`` definitions are substituted, its derivatives
+and held limits evaluated and its matrix entries paired by the functions
+below, and both sides are evaluated with mpmath at 50 digits. What it takes
+from ``symdae.checking`` is data: the claims themselves and the table of
+default sampling intervals (``DEFAULT_DOMAIN``) their domains are written
+against. A claim's domain must keep its expressions within what 50 digits
+resolve.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import mpmath
 import pytest
@@ -16,31 +22,58 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from symdae.checking import Equality, Inequality, load
-from symdae.checking._settle import entries
-from symdae.checking.numeric import evaluate_derivatives, interval_for, resolve_where
-from tests.strategies import from_interval
+from symdae.checking import Equality, Inequality, Interval, load
+from symdae.checking.numeric import DEFAULT_DOMAIN
+from symdae.strategies import from_interval
 
 REGISTRY = load()
 POINTWISE = [c.id for c in REGISTRY.claims.values() if isinstance(c.relation, (Equality, Inequality))]
 
 
-def _limits(expr: object) -> object:
-    """Held limits taken by SymPy (the checker takes them numerically: the two lines of evidence differ)."""
+def _pairs(relation: Equality | Inequality) -> list[tuple[sp.Expr, sp.Expr]]:
+    """``(lhs, rhs)``, or one pair per entry when the sides are matrices."""
+    lhs, rhs = relation.lhs, relation.rhs
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        left, right = sp.Matrix(lhs), sp.Matrix(rhs)
+        assert left.shape == right.shape, (left.shape, right.shape)
+        return [(left[i], right[i]) for i in range(len(left))]
+    return [(sp.sympify(lhs), sp.sympify(rhs))]
+
+
+def _substitute(expr: object, where: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """``expr`` with the ``where`` definitions substituted until none of their symbols is left."""
     expr = sp.sympify(expr)
-    return expr.replace(lambda e: isinstance(e, sp.Limit), lambda e: e.doit()) if expr.has(sp.Limit) else expr
+    for _ in range(len(where) + 1):
+        if not expr.free_symbols & set(where):
+            return expr
+        expr = expr.subs(dict(where))
+    raise AssertionError(f"the where definitions are circular: {dict(where)}")
+
+
+def _evaluated(expr: sp.Expr) -> sp.Expr:
+    """Derivatives, substitutions and limits held by the claim, carried out by SymPy."""
+    held = (sp.Derivative, sp.Subs, sp.Limit)
+    return expr.replace(lambda e: isinstance(e, held), lambda e: e.doit()) if expr.has(*held) else expr
+
+
+def _interval(symbol: sp.Symbol, domain: Mapping[sp.Symbol, Interval]) -> Interval:
+    """The claim's interval for ``symbol``, else the default table's, else one its assumptions allow."""
+    if symbol in domain:
+        return domain[symbol]
+    if symbol in DEFAULT_DOMAIN:
+        return DEFAULT_DOMAIN[symbol]
+    if symbol.is_positive:
+        return Interval(0.1, 10.0, log=True)
+    return Interval(0.0, 10.0) if symbol.is_nonnegative else Interval(-10.0, 10.0)
 
 
 @functools.cache
 def compiled(claim_id: str) -> tuple[list[sp.Symbol], list[tuple[object, object]], object]:
     claim = REGISTRY.claims[claim_id]
-    rel = claim.relation
-    pairs = entries(rel) if isinstance(rel, Equality) else [(rel.lhs, rel.rhs)]
-    pairs = [(_limits(evaluate_derivatives(resolve_where(a, claim.where))),
-              _limits(evaluate_derivatives(resolve_where(b, claim.where))))
-             for a, b in pairs]
-    condition = resolve_where(claim.condition, claim.where) if claim.condition is not None else None
-    symbols = set().union(*(sp.sympify(a).free_symbols | sp.sympify(b).free_symbols for a, b in pairs))
+    pairs = [(_evaluated(_substitute(a, claim.where)), _evaluated(_substitute(b, claim.where)))
+             for a, b in _pairs(claim.relation)]
+    condition = _substitute(claim.condition, claim.where) if claim.condition is not None else None
+    symbols = set().union(*(a.free_symbols | b.free_symbols for a, b in pairs))
     if condition is not None:
         symbols |= condition.free_symbols
     ordered = sorted(symbols, key=sp.default_sort_key)
@@ -58,7 +91,7 @@ def test_claim_holds_at_hypothesis_points(claim_id: str, data: st.DataObject) ->
     symbols, funcs, test = compiled(claim_id)
     point = []
     for sym in symbols:
-        interval = interval_for(sym, claim.domain)
+        interval = _interval(sym, claim.domain)
         point.append(mpmath.mpf(data.draw(from_interval(interval), label=str(sym))))
     with mpmath.workdps(50):
         if test is not None:
