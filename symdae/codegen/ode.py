@@ -230,12 +230,12 @@ class OdeModuleSpec:
 
 def gd_spec() -> OdeModuleSpec:
     """The update ``δ`` of gradient descent in a scaled frame, in double-double (claim ``wdf.gd_scaled_step``)."""
-    from symdae.derivations import weight_decay_forms as wdf
+    from symdae.derivations import weight_decay_descent as wdd
 
     delta = DoubleDoubleFunction(
         name="gd_delta",
-        args=(("w1", wdf.w1_hat), ("w2", wdf.w2_hat), ("b", wdf.b_gd), ("c", wdf.c_gd), ("d", wdf.d_gd)),
-        assignments=(("delta1", wdf.GD_DELTA[0]), ("delta2", wdf.GD_DELTA[1])),
+        args=(("w1", wdd.w1_hat), ("w2", wdd.w2_hat), ("b", wdd.b_gd), ("c", wdd.c_gd), ("d", wdd.d_gd)),
+        assignments=(("delta1", wdd.GD_DELTA[0]), ("delta2", wdd.GD_DELTA[1])),
         returns=("delta1", "delta2"),
     )
     claims = ("wdf.gd_scaled_step", "eq2.gradient_flow", "eq3.gradient_flow")
@@ -248,28 +248,29 @@ def ode_spec() -> OdeModuleSpec:
     import sympy as sp
     from sympy.codegen.cfunctions import expm1
 
-    from symdae.derivations import weight_decay_forms as wdf
+    from symdae.derivations import weight_decay_balanced as wdb
+    from symdae.derivations import weight_decay_charts as wdc
     from symdae.derivations.stable_forms import k
 
     x = sp.Symbol("x", nonnegative=True)
     functions: tuple[GeneratedFunction, ...] = (
         GeneratedFunction(
-            "log_chart_rhs", (("two_m", wdf.two_m), ("s_aq", wdf.s_aq), ("B", wdf.B_s), ("B_q", wdf.B_q),
-                              ("ehat", wdf.e_hat), ("rho", wdf.rho_s)),
-            (("g", wdf.LOG_G), ("dg", wdf.LOG_DG)), ("g", "dg")),
+            "log_chart_rhs", (("two_m", wdc.two_m), ("s_aq", wdc.s_aq), ("B", wdc.B_s), ("B_q", wdc.B_q),
+                              ("ehat", wdc.e_hat), ("rho", wdc.rho_s)),
+            (("g", wdc.LOG_G), ("dg", wdc.LOG_DG)), ("g", "dg")),
         GeneratedFunction(
             "inverse_chart_rhs",
-            (("i_a", wdf.i_a), ("i_b", wdf.i_b), ("i_ce", wdf.i_ce), ("i_e", wdf.i_e), ("Y", wdf.Y_s)),
-            (("G", wdf.INV_G), ("dG", wdf.INV_DG)), ("G", "dG")),
+            (("i_a", wdc.i_a), ("i_b", wdc.i_b), ("i_ce", wdc.i_ce), ("i_e", wdc.i_e), ("Y", wdc.Y_s)),
+            (("G", wdc.INV_G), ("dG", wdc.INV_DG)), ("G", "dG")),
         GeneratedFunction(
-            "ratio_chart_rhs", (("r_a", wdf.r_a), ("r_b", wdf.r_b), ("Y", wdf.Y_s), ("r_c", wdf.r_c)),
-            (("G", wdf.RATIO_G), ("dG", wdf.RATIO_DG)), ("G", "dG")),
+            "ratio_chart_rhs", (("r_a", wdc.r_a), ("r_b", wdc.r_b), ("Y", wdc.Y_s), ("r_c", wdc.r_c)),
+            (("G", wdc.RATIO_G), ("dG", wdc.RATIO_DG)), ("G", "dG")),
         GeneratedFunction("phi", (("x", x),), (("p", sp.Piecewise((1, sp.Eq(x, 0)), (-expm1(-x) / x, True))),),
                           ("p",)),
-        ExtendedFunction("balanced_growth", (("x0", wdf.x0_b), ("k", k), ("g", wdf.g_b), ("D", wdf.D_b)),
-                         (("w", wdf.BALANCED_GROWTH_KERNEL),), ("w",)),
-        ExtendedFunction("balanced_decay", (("x0", wdf.x0_b), ("k", k), ("g", wdf.g_b), ("D", wdf.D_b)),
-                         (("w", wdf.BALANCED_DECAY_KERNEL),), ("w",)),
+        ExtendedFunction("balanced_growth", (("x0", wdb.x0_b), ("k", k), ("g", wdb.g_b), ("D", wdb.D_b)),
+                         (("w", wdb.BALANCED_GROWTH_KERNEL),), ("w",)),
+        ExtendedFunction("balanced_decay", (("x0", wdb.x0_b), ("k", k), ("g", wdb.g_b), ("D", wdb.D_b)),
+                         (("w", wdb.BALANCED_DECAY_KERNEL),), ("w",)),
     )
     claims = ("wdf.w_flow", "wdf.w_flow_split", "wdf.log_q", "wdf.log_chart", "wdf.inverse_chart", "wdf.ratio_flow",
               "wdf.ratio_chart",
