@@ -1,6 +1,6 @@
-"""The index of the kernel cache: what lets a warm start find its modules without SymPy.
+"""The index of the kernel cache (``kernels/index.json``): what lets a warm start find its modules without SymPy.
 
-An index records the digest of the source files that define the kernels
+The index records the digest of the source files that define the kernels
 (:func:`source_digest`: model, symbols, derivations, checker, code generator
 and the engines generated modules import) and, per kernel, its fingerprint and
 the SHA-256 of its generated module. It is a JSON object of a fixed shape
@@ -24,7 +24,7 @@ __all__ = ["INDEX_FORMAT", "PACKAGE_ROOT", "Entry", "index_path", "read_index", 
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Version of the index layout; an index of another version is rebuilt silently.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def source_digest() -> str:
     return digest.hexdigest()
 
 
-def index_path(group: str) -> Path:
-    return kernels_dir() / f"index-{group}.json"
+def index_path() -> Path:
+    return kernels_dir() / "index.json"
 
 
 def _parse_index(data: object) -> tuple[str, dict[str, Entry]] | None:
@@ -81,13 +81,13 @@ def _parse_index(data: object) -> tuple[str, dict[str, Entry]] | None:
     return str(sources), entries
 
 
-def read_index(group: str) -> tuple[str, dict[str, Entry]] | None:
-    """``(source digest, entries)`` recorded for ``group``, or ``None``.
+def read_index() -> tuple[str, dict[str, Entry]] | None:
+    """``(source digest, entries)`` recorded in the index, or ``None``.
 
     ``None`` when there is no index, when another version wrote it, or when it
     is damaged (then it is reported and removed).
     """
-    path = index_path(group)
+    path = index_path()
     try:
         text = path.read_bytes()
     except FileNotFoundError:
@@ -102,8 +102,8 @@ def read_index(group: str) -> tuple[str, dict[str, Entry]] | None:
         return None
 
 
-def write_index(group: str, sources: str, entries: Mapping[str, Entry]) -> None:
-    """Record ``group``'s entries for the source digest ``sources`` (the latest digest only)."""
-    data = {"format": INDEX_FORMAT, "group": group, "sources": sources,
+def write_index(sources: str, entries: Mapping[str, Entry]) -> None:
+    """Record ``entries`` for the source digest ``sources`` (the latest digest only)."""
+    data = {"format": INDEX_FORMAT, "sources": sources,
             "kernels": {name: {"fingerprint": e.fingerprint, "sha256": e.sha256} for name, e in entries.items()}}
-    write_atomic(index_path(group), json.dumps(data, indent=1, sort_keys=True))
+    write_atomic(index_path(), json.dumps(data, indent=1, sort_keys=True))

@@ -4,20 +4,20 @@ Layout under :func:`cache_dir` (``$SYMDAE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/symdae``, else ``~/.cache/symdae``)::
 
     kernels/<name>-<fingerprint[:16]>.py     generated source (content-addressed)
-    kernels/index-<group>.json               per group: source digest, and per kernel
-                                             its fingerprint and the SHA-256 of its module
+    kernels/index.json                       the source digest, and per kernel its
+                                             fingerprint and the SHA-256 of its module
     kernels/__pycache__/*.nbi, *.nbc         Numba's compiled code (cache=True; under
                                              $NUMBA_CACHE_DIR instead when that is set)
     kernels/__pycache__/*.sha256             the SHA-256 of each of those files
 
 A kernel's file name carries the fingerprint of its *expressions* (and the
-versions involved), so re-deriving an expression differently yields a new
-kernel. To load kernels without importing SymPy, each group's index maps a
-digest of the source files that define the expressions (model, derivations,
-checker, code generator) to the fingerprints they produce; when those change
-the expressions are rebuilt and fingerprinted again. A :class:`KernelGroup`
-is a set of kernels generated together (:mod:`symdae.codegen` and
-:mod:`symdae.codegen.ode` each define one).
+versions involved, :func:`symdae.codegen.spec.fingerprint`), so re-deriving an
+expression differently yields a new kernel. To load kernels without importing
+SymPy, the index maps a digest of the source files that define the expressions
+(model, derivations, checker, code generator) to the fingerprints they produce;
+when those change, a kernel is rebuilt and fingerprinted again at its next load
+(:func:`symdae.codegen.load_kernel`, one loader for every kernel), and only
+after the claims its spec names are checked and found proved.
 
 Every artefact is verified when it is read, and a damaged one is reported in
 one line on stderr (``symdae: kernel cache: <path> is damaged (<reason>);
@@ -43,112 +43,21 @@ can write the cache folder, who could equally replace Numba's machine code.
 
 from __future__ import annotations
 
-import hashlib
-import importlib
 import shutil
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from symdae._io import cache_dir, write_atomic
-from symdae.codegen._index import Entry, read_index, source_digest, write_index
+from symdae._io import cache_dir
+from symdae.codegen._catalogue import KERNELS
+from symdae.codegen._index import INDEX_FORMAT, Entry, read_index, source_digest
+from symdae.codegen._loader import entry, fingerprints, forget_loaded, load_kernel
 from symdae.codegen._store import KernelCacheError, kernels_dir, module_path, report_damaged
-from symdae.codegen._verified import forget_imported, import_generated, read_verified
+from symdae.codegen._verified import import_generated
 
-__all__ = ["GROUPS", "GROUP_MODULES", "CachedKernel", "Entry", "KernelCacheError", "KernelGroup", "all_groups",
-           "cache_dir", "clear", "describe", "forget_loaded", "import_generated", "kernels_dir", "module_path",
+__all__ = ["INDEX_FORMAT", "KERNELS", "CachedKernel", "Entry", "KernelCacheError", "cache_dir", "clear", "describe",
+           "fingerprints", "forget_loaded", "import_generated", "kernels_dir", "load_kernel", "module_path",
            "read_index", "report_damaged", "source_digest"]
-
-#: A group's generator output: kernel name -> (fingerprint, module text).
-Generated = Mapping[str, tuple[str, str]]
-
-
-def forget_loaded() -> None:
-    """Drop every module imported in this process (the next load reads and verifies the files again)."""
-    forget_imported()
-    for group in GROUPS.values():
-        group._loaded.clear()
-
-
-# --- groups of kernels --------------------------------------------------------------------------
-
-#: Every group defined so far, by name.
-GROUPS: dict[str, KernelGroup] = {}
-#: Modules that define a group, imported by :func:`all_groups` (``symdae.codegen`` names them), so that
-#: loading one kernel imports only the module of its own group.
-GROUP_MODULES: list[str] = []
-
-
-def all_groups() -> list[KernelGroup]:
-    """Every group of kernels (importing the modules in :data:`GROUP_MODULES`)."""
-    for name in GROUP_MODULES:
-        importlib.import_module(name)
-    return list(GROUPS.values())
-
-
-class KernelGroup:
-    """Kernels generated together and recorded in one index.
-
-    ``generate`` builds the verified expressions (importing SymPy) and returns
-    each kernel's fingerprint and module text; it runs only when the index is
-    missing, stale or damaged, or a module is missing or damaged.
-    """
-
-    def __init__(self, name: str, generate: Callable[[], Generated]) -> None:
-        self.name = name
-        self._generate = generate
-        self._loaded: dict[str, ModuleType] = {}
-        GROUPS[name] = self
-
-    def entries(self, regenerate: bool = False) -> dict[str, Entry]:
-        """Each kernel's recorded entry, generating the group when needed.
-
-        On a warm cache this reads the index only (no SymPy); otherwise (or
-        with ``regenerate``) it builds the expressions, writes every module
-        that is missing or differs from what it should be, and records them.
-        """
-        digest = source_digest()
-        if not regenerate:
-            recorded = read_index(self.name)
-            if recorded is not None and recorded[0] == digest and all(
-                    module_path(n, e.fingerprint).is_file() for n, e in recorded[1].items()):
-                return recorded[1]
-        entries = {}
-        for name, (fingerprint, text) in self._generate().items():
-            data = text.encode()
-            entry = Entry(fingerprint, hashlib.sha256(data).hexdigest())
-            path = module_path(name, fingerprint)
-            if path.exists() or path.is_symlink():
-                # a module of this fingerprint that is not this text is damaged: reported, removed
-                read_verified(path, entry.sha256, "its content is not the module its fingerprint generates")
-            if not path.exists():
-                write_atomic(path, data)
-            entries[name] = entry
-        write_index(self.name, digest, entries)
-        return entries
-
-    def fingerprints(self, regenerate: bool = False) -> dict[str, str]:
-        return {name: entry.fingerprint for name, entry in self.entries(regenerate).items()}
-
-    def load(self, name: str) -> ModuleType:
-        """The generated (and, after its first call, compiled) module of kernel ``name``, verified."""
-        module = self._loaded.get(name)
-        if module is not None:
-            return module
-        entries = self.entries()
-        if name not in entries:
-            raise KeyError(f"no kernel named {name!r}; known: {sorted(entries)}")
-        module = import_generated(module_path(name, entries[name].fingerprint), entries[name].sha256)
-        if module is None:  # missing or damaged (reported, removed): generate it again
-            entries = self.entries(regenerate=True)
-            path = module_path(name, entries[name].fingerprint)
-            module = import_generated(path, entries[name].sha256)
-            if module is None:
-                raise KernelCacheError(f"kernel cache: {path} does not match what was just written "
-                                       "(is another process writing the cache?)")
-        self._loaded[name] = module
-        return module
 
 
 # --- listing and clearing -----------------------------------------------------------------------
@@ -168,21 +77,22 @@ class CachedKernel:
 def describe() -> list[CachedKernel]:
     """Every kernel with its provenance and whether it is generated / compiled."""
     rows = []
-    for group in all_groups():
-        for name, entry in group.entries().items():
-            module = group.load(name)
-            path = module_path(name, entry.fingerprint)
-            rows.append(CachedKernel(name, entry.fingerprint, tuple(module.CLAIMS), path.exists(),
-                                     _compiled(module, path)))
+    digest = source_digest()
+    for name in KERNELS:
+        found = entry(name, digest)
+        module = load_kernel(name)
+        path = module_path(name, found.fingerprint)
+        rows.append(CachedKernel(name, found.fingerprint, tuple(module.CLAIMS), path.exists(),
+                                 _compiled(module, path)))
     return rows
 
 
 def _compiled(module: ModuleType, path: Path) -> bool:
     """Whether Numba has cached machine code for ``module`` (wherever NUMBA_CACHE_DIR puts it)."""
-    entry = next((getattr(module, n) for n in ("flat", "gd_rows", "trajectory_rows") if hasattr(module, n)), None)
-    cache = getattr(entry, "_cache", None)
-    folder = Path(getattr(cache, "_cache_path", path.parent / "__pycache__"))
-    return any(folder.glob(f"{path.stem}.*.nbi"))
+    folders = {Path(value._cache._cache_path) for value in vars(module).values()
+               if getattr(getattr(value, "py_func", None), "__module__", None) == module.__name__
+               and hasattr(getattr(value, "_cache", None), "_cache_path")} or {path.parent / "__pycache__"}
+    return any(True for folder in folders for _ in folder.glob(f"{path.stem}.*.nbi"))
 
 
 def _numba_cache_folder(folder: Path) -> Path | None:
