@@ -2,7 +2,8 @@
 
 The index records the digest of the source files that define the kernels
 (:func:`source_digest`: model, symbols, derivations, checker, code generator
-and the engines generated modules import) and, per kernel, its fingerprint and
+and the engines generated modules import, and the versions of the packages
+involved) and, per kernel, its fingerprint and
 the SHA-256 of its generated module. It is a JSON object of a fixed shape
 (:data:`INDEX_FORMAT`); one of another version is stale (``None``), one of the
 wrong shape damaged (reported, removed).
@@ -10,19 +11,24 @@ wrong shape damaged (reported, removed).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from symdae._io import write_atomic
 from symdae.codegen._store import damaged, is_digest, kernels_dir, reason
+from symdae.codegen.spec import package_version
 
 __all__ = ["INDEX_FORMAT", "PACKAGE_ROOT", "Entry", "index_path", "read_index", "source_digest", "write_index"]
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+#: The packages whose versions the source digest covers.
+VERSIONED = ("sympy", "mpmath", "numpy", "numba", "symdae")
 #: Version of the index layout; an index of another version is rebuilt silently.
 INDEX_FORMAT = 3
 
@@ -47,9 +53,17 @@ def _expression_sources() -> list[Path]:
     return files
 
 
+@functools.cache
+def _versions() -> str:
+    """Python's version and those of the packages the expressions and their proofs depend on."""
+    return " ".join([sys.version.split()[0], *(f"{p}=={package_version(p)}" for p in VERSIONED)])
+
+
 def source_digest() -> str:
-    """SHA-256 over the sources that define the kernels (the derivations included)."""
-    digest = hashlib.sha256()
+    """SHA-256 over the sources that define the kernels (the derivations and the checker included) and the
+    versions of the packages that build and prove their expressions: the index is rebuilt (and every kernel's
+    claims checked again) when any of them changes."""
+    digest = hashlib.sha256(_versions().encode())
     for path in _expression_sources():
         digest.update(f"{path.parent.name}/{path.name}".encode())
         digest.update(path.read_bytes())

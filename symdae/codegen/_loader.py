@@ -4,7 +4,8 @@
 index (:mod:`symdae.codegen._index`) and imports the verified module without
 SymPy; when the index is missing, stale (the sources that define the kernels
 changed) or lacks the kernel, or the module is missing or damaged, it builds
-the kernel's spec (:mod:`symdae.codegen._catalogue`), renders it, writes the
+the kernel's spec (:mod:`symdae.codegen._catalogue`), checks that every claim
+it names is proved (:mod:`symdae.codegen._claims`), renders it, writes the
 module (content-addressed by its fingerprint) and records it in the index.
 Only the kernel asked for is generated.
 """
@@ -26,15 +27,18 @@ _LOADED: dict[str, ModuleType] = {}
 
 
 def generate(name: str, digest: str | None = None) -> Entry:
-    """Build, render and write kernel ``name``'s module and record it in the index (imports SymPy).
+    """Build kernel ``name``'s spec, check its claims, render and write its module and record it in the index.
 
-    A module already at its path that is not the text its fingerprint
-    generates is damaged: it is reported, removed and written afresh.
+    Imports SymPy and the checker; raises :class:`~symdae.codegen._claims.UnprovedKernel` (and writes
+    nothing) unless every claim the spec names is proved. A module already at its path that is not the
+    text its fingerprint generates is damaged: it is reported, removed and written afresh.
     """
+    from symdae.codegen._claims import require_proved
     from symdae.codegen.spec import fingerprint
 
     digest = digest or source_digest()
     spec = build_spec(name)
+    require_proved(spec)
     data = spec.render().encode()
     record = Entry(fingerprint(spec), hashlib.sha256(data).hexdigest())
     path = module_path(name, record.fingerprint)
