@@ -40,7 +40,7 @@ EQ5_WHERE = {
 }
 
 # ---------------------------------------------------------------------------
-# Verified expressions (the kernels lambdify these).
+# Verified expressions: the rational forms of Eq. (5), each proved equal to the printed formula.
 
 #: The fixed point of the noisy mode, ``w* = λ/(λ + ε)``.
 W_STAR = lam / (lam + eps)

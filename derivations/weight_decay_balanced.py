@@ -4,7 +4,8 @@ On ``w1 = ±w2`` the mapping obeys a Bernoulli equation in ``u = t/τ``
 (the balanced lines of :mod:`symdae.derivations.weight_decay_forms`, scaled by
 ``w = P/4``), solved without overflow or cancellation by ``1/(g/w0 + kD)`` and
 ``x0 g/(1 + kx0D)`` with ``g = e^{−2au}`` and ``D = (1 − g)/a``;
-:func:`symdae.kernels.mode_trajectory` evaluates these for balanced starts.
+:func:`symdae.kernels.mode_trajectory` evaluates these for balanced starts (the
+programs of :mod:`symdae.codegen.programs.mode`, proved here).
 """
 
 from __future__ import annotations
@@ -13,21 +14,17 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
 from symdae.checking import Claim, Equality, steps
-from symdae.derivations.stable_forms import k
+from symdae.codegen.programs.mode import BALANCED_DECAY_KERNEL, BALANCED_GROWTH_KERNEL, D_b, g_b, x0_b
 from symdae.derivations.weight_decay_forms import RATE_P, RATE_Q, bernoulli_rhs, u
-from symdae.symbols import kappa, lam
+from symdae.symbols import k, kappa, lam
 
-x0_b = sp.Symbol("x0", positive=True)  # |w0|
 a_r = sp.Symbol("a_r", positive=True)  # |m|: λ − κ or κ − λ on w1 = w2, λ + κ on w1 = −w2
-g_b, D_b = sp.symbols("g D", positive=True)  # the kernel's inputs: g = e^{−2au}, D = (1 − g)/a
 G_W = sp.exp(-2 * a_r * u)
 D_W = (1 - G_W) / a_r
-BALANCED_GROWTH_KERNEL = 1 / (g_b / x0_b + k * D_b)
-"""``w`` on ``w1 = w2`` for ``λ ≥ κ`` (``a = λ − κ``; ``g = 1``, ``D = 2u`` at ``a = 0``): what the kernel evaluates."""
-BALANCED_DECAY_KERNEL = x0_b * g_b / (1 + k * x0_b * D_b)
-"""``|w|`` for ``w1 = w2``, ``λ < κ`` (``a = κ − λ``) and for ``w1 = −w2`` (``a = λ + κ``)."""
 BALANCED_GROWTH = BALANCED_GROWTH_KERNEL.subs({g_b: G_W, D_b: D_W})
+"""The kernel's growth form at ``g = e^{−2au}``, ``D = (1 − g)/a``."""
 BALANCED_DECAY = BALANCED_DECAY_KERNEL.subs({g_b: G_W, D_b: D_W})
+"""The kernel's decay form at ``g = e^{−2au}``, ``D = (1 − g)/a``."""
 BALANCED_CRITICAL = 1 / (1 / x0_b + 2 * k * u)
 _phi_x = 2 * a_r * u
 D_SMALL = 2 * u * (-expm1(-_phi_x) / _phi_x)

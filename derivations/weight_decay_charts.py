@@ -9,7 +9,8 @@ scalar ODE: ``v = ln|w|`` away from ``w = 0`` (exponential phases are straight
 lines there), the ratio ``r = w/√E`` near a crossing of zero, and ``y = 1/w``
 for the relaxation from large weights. The step functions are written in the
 dimensionless form ``h·(rate)`` that the integrator evaluates (every
-coefficient a product with the step ``h``); the claims prove each is the flow.
+coefficient a product with the step ``h``: the programs of
+:mod:`symdae.codegen.programs.mode`); the claims prove each is the flow.
 """
 
 from __future__ import annotations
@@ -17,27 +18,48 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, steps
-from symdae.derivations.stable_forms import P, Q, k
+from symdae.codegen.programs.mode import (
+    INV_DG,
+    INV_G,
+    INV_Q,
+    LOG_DG,
+    LOG_G,
+    LOG_Q,
+    RATIO_DG,
+    RATIO_G,
+    B_q,
+    B_s,
+    Y_s,
+    e_hat,
+    i_a,
+    i_b,
+    i_ce,
+    i_e,
+    r_a,
+    r_b,
+    r_c,
+    rho_s,
+    s_aq,
+    two_m,
+)
+from symdae.derivations.stable_forms import P, Q
 from symdae.derivations.weight_decay_forms import P_FLOW, Q_FLOW
-from symdae.symbols import kappa, lam, w
+from symdae.symbols import k, kappa, lam, w
 
 a_w = sp.Symbol("a_w", positive=True)  # |w|
 E_u = sp.Symbol("E_u", positive=True)  # E = PQ = P0 Q0 e^{−4κu}
 N_n = sp.Symbol("N_n", positive=True)  # N as a symbol: N² = 4w² + E
 h_s = sp.Symbol("h", positive=True)  # the integrator's step in u
-e_hat = sp.Symbol("ehat", positive=True)  # E/w² in the log chart
-two_m, s_a, B_s = sp.symbols("two_m s_a B", real=True)  # the log chart's scaled coefficients
-s_aq, B_q = sp.symbols("s_aq B_q", real=True)  # s_a/ρ and B/ρ
-rho_s = sp.Symbol("rho", positive=True)  # the log chart's scale of q: ẽ = ρ²ê keeps it finite for any E/w²
 r_s = sp.Symbol("r", real=True)  # r = w/√E
 sqrt_E = sp.Symbol("sqrtE", positive=True)  # √E
 R_s = sp.Symbol("R", positive=True)  # the ratio chart's frame: r = R Y
-Y_s = sp.Symbol("Y", real=True)
-r_a, r_b, r_c = sp.symbols("r_a r_b r_c", real=True)  # the ratio chart's scaled coefficients
+Y_a = sp.Symbol("Y_a", positive=True)  # |Y|
 W_N = sp.sqrt(4 * w**2 + E_u)
 """``N = (P + Q)/2 = w1² + w2²`` in terms of the mapping: ``N² = 4w² + PQ``."""
 W_FLOW = (lam - k * w) * W_N - 2 * kappa * w
 """``dw/du`` (``u = t/τ``): the flow of the mapping alone, given ``E = PQ``."""
+RATIO_FLOW = (lam - k * sqrt_E * r_s) * sp.sqrt(4 * r_s**2 + 1)
+"""``dr/du`` for ``r = w/√E`` (``√E`` decays as ``e^{−2κu}``): no exponential factor near a crossing."""
 _w_pq = (P - Q) / 4
 
 
@@ -45,35 +67,6 @@ def _w_split(sign: int) -> sp.Expr:
     """``W_FLOW`` at ``w = sign·|w|`` with the ``λ − κ`` (or ``λ + κ``) term apart and ``N − 2|w| = E/(N + 2|w|)``."""
     wv = sign * a_w
     return 2 * a_w * (lam - sign * kappa - k * wv) + (lam - k * wv) * E_u / (N_n + 2 * a_w)
-
-
-LOG_Q = e_hat / (sp.sqrt(4 * rho_s**2 + e_hat) + 2 * rho_s)
-"""``ρq = √(4ρ² + ẽ) − 2ρ`` without cancellation, ``q = (N − 2|w|)/|w|``, ``ẽ = ρ²E/w²`` (here ``ehat``)."""
-LOG_G = two_m - 2 * B_s + (s_aq - B_q) * LOG_Q
-"""Log chart: ``h dv/du`` for ``v = ln|w|``, with ``two_m = 2σh(λ − σκ)``, ``B = hk|w|``, ``s_aq = σhλ/ρ``,
-``B_q = B/ρ`` and ``ehat = ρ²E/w²``, for any ``ρ > 0`` (the kernel takes ``ρ = 1/√max(1, E/w²)``)."""
-LOG_DG = -(4 * B_s * rho_s + s_aq * e_hat) / sp.sqrt(4 * rho_s**2 + e_hat)
-"""Log chart: ``∂(h dv/du)/∂v`` (at fixed ``u``)."""
-RATIO_FLOW = (lam - k * sqrt_E * r_s) * sp.sqrt(4 * r_s**2 + 1)
-"""``dr/du`` for ``r = w/√E`` (``√E`` decays as ``e^{−2κu}``): no exponential factor near a crossing."""
-RATIO_G = (r_a - r_b * Y_s) * sp.sqrt(r_c * Y_s**2 + 1)
-"""Ratio chart: ``(h/R) dr/du`` at ``r = RY``, with ``r_a = hλ/R``, ``r_b = hk√E``, ``r_c = 4R²``."""
-RATIO_DG = -r_b * sp.sqrt(r_c * Y_s**2 + 1) + (r_a - r_b * Y_s) * r_c * Y_s / sp.sqrt(r_c * Y_s**2 + 1)
-"""Ratio chart: ``∂/∂Y`` of :data:`RATIO_G`."""
-
-
-i_a, i_b, i_e = sp.symbols("i_a i_b i_e", real=True)  # the inverse chart's scaled coefficients
-i_ce = sp.Symbol("i_ce", real=True)  # σhλ·i_e, formed in extended arithmetic: hλ may be huge where E is tiny
-Y_a = sp.Symbol("Y_a", positive=True)  # |Y|
-INV_Q = i_e * Y_s**2 / (sp.sqrt(4 + i_e * Y_s**2) + 2)
-"""``q = √(4 + E/w²) − 2`` in the inverse chart: ``E/w² = Ey² = i_e Y²`` with ``i_e = ER²``."""
-INV_G = i_a * (2 + INV_Q) - Y_s * (i_b + i_ce * Y_s**2 / (sp.sqrt(4 + i_e * Y_s**2) + 2))
-"""Inverse chart ``y = 1/w = RY``: ``(h/R) dy/du``, with ``i_a = σhk/R``, ``i_b = 2σh(λ − σκ)``,
-``i_ce = σhλ·i_e`` and ``i_e = ER²`` (σ the sign of w): ``i_c q`` with ``i_c = σhλ`` as one coefficient, so
-that neither ``hλ`` (huge for a long step) nor ``E`` (tiny once decayed) need be representable on its own.
-The relaxation from large weights, ``w ≈ 1/(2ku)``, is a straight line here."""
-INV_DG = sp.diff(INV_G, Y_s)
-"""Inverse chart: ``∂/∂Y`` of :data:`INV_G`."""
 
 
 def _inverse_chart_sides(sign: int) -> tuple[sp.Matrix, sp.Matrix]:

@@ -4,7 +4,8 @@
 full-batch gradient descent. In a frame ``w = Sŵ`` (``S`` a power of two, so
 the scaling is exact) the update ``δ`` of ``ŵ`` is a polynomial with
 coefficients ``b = λ/τ``, ``c = κ/τ`` and ``d = (λ + ε)S²/τ``, which the kernel
-evaluates in double-double arithmetic; the claim proves it is the step.
+evaluates in double-double arithmetic (the program of
+:mod:`symdae.codegen.programs.descent`); the claim proves it is the step.
 """
 
 from __future__ import annotations
@@ -12,21 +13,14 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, steps
-from symdae.symbols import eps, kappa, tau
+from symdae.codegen.programs.descent import GD_DELTA, b_gd, c_gd, d_gd, w1_hat, w2_hat
+from symdae.model import mode_flow
+from symdae.symbols import eps, kappa, lam_k, tau, w1, w2
 
 S_gd = sp.Symbol("S", positive=True)  # the frame: w = S ŵ, a power of two
-w1_hat, w2_hat = sp.symbols("w1_hat w2_hat", real=True)
-b_gd, c_gd, d_gd = sp.symbols("b c d", real=True)  # λ/τ, κ/τ, (λ + ε)S²/τ
-GD_G = b_gd - d_gd * w1_hat * w2_hat
-GD_DELTA = (w2_hat * GD_G - c_gd * w1_hat, w1_hat * GD_G - c_gd * w2_hat)
-"""The update of ``(ŵ1, ŵ2)`` in the frame: ``ŵ ← ŵ + δ``."""
 
 
 def _gd_step_sides() -> tuple[sp.Matrix, sp.Matrix]:
-    from symdae.derivations.stable_forms import lam_k
-    from symdae.model import mode_flow
-    from symdae.symbols import w1, w2
-
     flow1, flow2 = mode_flow(w1, w2, lam_k, eps, kappa)
     frame = {w1_hat: w1 / S_gd, w2_hat: w2 / S_gd, b_gd: lam_k / tau, c_gd: kappa / tau,
              d_gd: (lam_k + eps) * S_gd**2 / tau}

@@ -18,8 +18,10 @@ In the coordinates ``P = (w1 + w2)²``, ``Q = (w2 − w1)²`` of
 
    and by ``1/(1/X0 + kt/(2τ))`` for ``m = 0`` (the limit ``h → t/(2τ)``).
    Only ``e^{−x}`` with ``x ≥ 0`` appears and every sum has non-negative
-   terms: no overflow for any ``t`` and no cancellation. The kernel evaluates
-   :data:`BERNOULLI_KERNEL`, which the ``wdf.kernel_*`` claims reduce to these.
+   terms: no overflow for any ``t`` and no cancellation. One guarded expression,
+   :data:`BERNOULLI_GUARDED`, covers every sign of ``m`` and ``X0 = 0``; the
+   ``wdf.kernel_*`` claims reduce it to these (the kernel evaluates the same
+   solutions in the mapping, :mod:`symdae.derivations.weight_decay_balanced`).
 2. **General starts.** The imbalance decays (Supp. C): ``PQ = P0Q0 e^{−4κt/τ}``.
    So ``y = ln P`` obeys one scalar ODE in ``u = t/τ``,
 
@@ -47,9 +49,9 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
 from symdae.checking import Claim, Equality, Interval, Limit, steps
-from symdae.derivations.stable_forms import P0, Q0, P, Q, k
+from symdae.derivations.stable_forms import P0, Q0, P, Q
 from symdae.derivations.weight_decay import LOGISTIC_MODE
-from symdae.symbols import eps, kappa, lam, t, tau, w0
+from symdae.symbols import eps, k, kappa, lam, t, tau, w0
 
 # --- the Bernoulli equation τX' = 2mX − (k/2)X² of the balanced lines -----------------------
 X0 = sp.Symbol("X0", positive=True)
@@ -71,19 +73,17 @@ BERNOULLI_DECAY = X0 * G_DECAY / (1 + k * X0 * H_DECAY)
 BERNOULLI_CRITICAL = 1 / (1 / X0 + k * t / (2 * tau))
 """Solution for ``m = 0``: ``1/(1/X0 + kt/(2τ))``."""
 
-# The kernel's expression: X0, m, k are the kernel's inputs (any real values it meets).
-X0_ = sp.Symbol("X0_", nonnegative=True)
-m_ = sp.Symbol("m_", real=True)
-k_ = sp.Symbol("k_", nonnegative=True)
-_x = 2 * sp.Abs(m_) * t / tau
-_G_KERNEL = sp.exp(-_x)
-_H_KERNEL = sp.Piecewise((t / (2 * tau), sp.Eq(m_, 0)), (-expm1(-_x) / (4 * sp.Abs(m_)), True))
-BERNOULLI_KERNEL = sp.Piecewise(
-    (0, sp.Eq(X0_, 0)),
-    (X0_ * _G_KERNEL / (1 + k_ * X0_ * _H_KERNEL), m_ < 0),
-    (1 / (_G_KERNEL / X0_ + k_ * _H_KERNEL), True),
+# One expression for every sign of m, from any X0 >= 0 (X0 = 0: the origin, which stays put).
+X0_nonneg = sp.Symbol("X0_nonneg", nonnegative=True)
+_x = 2 * sp.Abs(m) * t / tau
+_G_GUARDED = sp.exp(-_x)
+_H_GUARDED = sp.Piecewise((t / (2 * tau), sp.Eq(m, 0)), (-expm1(-_x) / (4 * sp.Abs(m)), True))
+BERNOULLI_GUARDED = sp.Piecewise(
+    (0, sp.Eq(X0_nonneg, 0)),
+    (X0_nonneg * _G_GUARDED / (1 + k * X0_nonneg * _H_GUARDED), m < 0),
+    (1 / (_G_GUARDED / X0_nonneg + k * _H_GUARDED), True),
 )
-"""``X(t)`` of ``τX' = 2mX − (k/2)X²`` from ``X0 ≥ 0``, every sign of ``m``: what the kernel evaluates."""
+"""``X(t)`` of ``τX' = 2mX − (k/2)X²`` from ``X0 ≥ 0``, every sign of ``m``, in terms of ``|m|`` and ``expm1``."""
 
 # --- the balanced lines --------------------------------------------------------------------
 P_FLOW = 2 * P * (lam - kappa - k * (P - Q) / 4)
@@ -196,15 +196,15 @@ CLAIMS = [
     Claim(
         id="wdf.h_limit",
         paper_ref="§5, Supp. C",
-        title="h = (1 − e^{−2at/τ})/(4a) tends to t/(2τ) as a → 0 (the kernel's m = 0 branch)",
+        title="h = (1 − e^{−2at/τ})/(4a) tends to t/(2τ) as a → 0 (the guarded form's m = 0 branch)",
         relation=Limit(H_DECAY, a, 0, t / (2 * tau)),
         strategy=(steps.cancel,),
     ),
     Claim(
         id="wdf.kernel_growth",
         paper_ref="§5, Supp. C",
-        title="for m > 0 the kernel's expression (|m|, expm1, guards) is 1/(g/X0 + kh)",
-        relation=Equality(BERNOULLI_KERNEL.subs({X0_: X0, m_: a, k_: k}), BERNOULLI_GROWTH),
+        title="for m > 0 the guarded form (|m|, expm1, X0 = 0 apart) is 1/(g/X0 + kh)",
+        relation=Equality(BERNOULLI_GUARDED.subs({X0_nonneg: X0, m: a}), BERNOULLI_GROWTH),
         strategy=(steps.rewrite(sp.exp), steps.cancel),
         depends=("wdf.bernoulli_growth",),
         domain=_RATES,
@@ -212,8 +212,8 @@ CLAIMS = [
     Claim(
         id="wdf.kernel_decay",
         paper_ref="§5, Supp. C",
-        title="for m < 0 the kernel's expression is X0 g/(1 + kX0h)",
-        relation=Equality(BERNOULLI_KERNEL.subs({X0_: X0, m_: -a, k_: k}), BERNOULLI_DECAY),
+        title="for m < 0 the guarded form is X0 g/(1 + kX0h)",
+        relation=Equality(BERNOULLI_GUARDED.subs({X0_nonneg: X0, m: -a}), BERNOULLI_DECAY),
         strategy=(steps.rewrite(sp.exp), steps.cancel),
         depends=("wdf.bernoulli_decay",),
         domain=_RATES,
@@ -221,8 +221,8 @@ CLAIMS = [
     Claim(
         id="wdf.kernel_critical",
         paper_ref="§5, Supp. C",
-        title="for m = 0 the kernel's expression is 1/(1/X0 + kt/(2τ))",
-        relation=Equality(sp.Subs(BERNOULLI_KERNEL, (X0_, m_, k_), (X0, 0, k)), BERNOULLI_CRITICAL),
+        title="for m = 0 the guarded form is 1/(1/X0 + kt/(2τ))",
+        relation=Equality(sp.Subs(BERNOULLI_GUARDED, (X0_nonneg, m), (X0, 0)), BERNOULLI_CRITICAL),
         strategy=(steps.doit, steps.cancel),
         depends=("wdf.bernoulli_critical", "wdf.h_limit"),
         domain=_RATES,
@@ -230,8 +230,8 @@ CLAIMS = [
     Claim(
         id="wdf.kernel_origin",
         paper_ref="§5, Supp. C",
-        title="from X0 = 0 the kernel returns 0, the solution that stays at the origin",
-        relation=Equality(sp.Subs(BERNOULLI_KERNEL, X0_, 0), 0),
+        title="from X0 = 0 the guarded form is 0, the solution that stays at the origin",
+        relation=Equality(sp.Subs(BERNOULLI_GUARDED, X0_nonneg, 0), 0),
         strategy=(steps.doit,),
         depends=("wdf.balanced_p_line", "wdf.balanced_q_line"),
     ),

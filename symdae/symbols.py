@@ -50,20 +50,44 @@ E = sp.Symbol("E", positive=True)
 xi = sp.Symbol("xi", real=True)
 E_gamma = sp.Symbol("E_gamma", positive=True)
 
+# symdae's own forms of the solution (derivations/stable_forms.py, positive_forms.py) and the kernels.
+lam_k = sp.Symbol("lambda", nonnegative=True)  # the kernels' eigenvalue: λ = 0 is allowed there
+k = sp.Symbol("k", positive=True)  # k = λ + ε
+fraction = sp.Symbol("f", nonnegative=True)  # a target mapping f λ/(λ + ε), as a fraction of the fixed point
+lam_hat = sp.Symbol("lambda_hat", nonnegative=True)  # λ̂ = 2λ/R
+m_hat = sp.Symbol("m_hat", nonnegative=True)  # m̂ = k c0 / R
+T_w = sp.Symbol("T_w", positive=True)  # T = k S² / (2R)
+p_hat = sp.Symbol("p_hat", positive=True)  # |w1 + w2| / S
+q_hat = sp.Symbol("q_hat", positive=True)  # |w2 − w1| / S
+s_hat = sp.Symbol("s_hat", positive=True)  # p̂ + q̂
+d_hat = sp.Symbol("d_hat", real=True)  # p̂ − q̂ = 4 w1 w2 / (S² ŝ)
+a_hat = sp.Symbol("a_hat", positive=True)  # |d̂| = q̂ − p̂ when d̂ < 0
+
 __all__ = [
     "E",
     "E_gamma",
     "N",
+    "T_w",
+    "a_hat",
     "alpha",
     "beta",
     "c0",
+    "d_hat",
     "delta",
     "delta0",
     "eps",
+    "fraction",
     "gam",
+    "k",
     "kappa",
     "lam",
+    "lam_hat",
+    "lam_k",
+    "m_hat",
+    "p_hat",
+    "q_hat",
     "s",
+    "s_hat",
     "t",
     "tau",
     "theta",

@@ -1,9 +1,11 @@
 """The generated modules of ``mode_trajectory`` and ``gd_iterates``: what is printed from SymPy.
 
-Each module holds the functions printed from the verified expressions of
-:mod:`symdae.derivations.weight_decay_forms` and a few lines that bind them to the ordinary
+Each module holds the functions printed from the programs of :mod:`symdae.codegen.programs.mode`
+and :mod:`symdae.codegen.programs.descent` (proved by the claims of
+:mod:`symdae.derivations.weight_decay_charts`, ``weight_decay_balanced`` and
+``weight_decay_descent``) and a few lines that bind them to the ordinary
 Numba engines of :mod:`symdae.kernels` and loop over rows; it is cached and compiled like
-the other groups (:mod:`symdae.codegen.cache`: content-addressed files, verified Numba
+the other kernels (:mod:`symdae.codegen.cache`: content-addressed files, verified Numba
 ``cache=True`` files):
 
 ``gd_iterates``
@@ -16,7 +18,7 @@ the other groups (:mod:`symdae.codegen.cache`: content-addressed files, verified
     ``dw/du`` and its derivative in the charts ``ln|w|``, ``w/√E`` and ``1/w``, bound to the
     Radau IIA step of :mod:`symdae.kernels._charts`; ``phi``, ``balanced_growth``,
     ``balanced_decay``: the closed forms on ``w1 = ±w2``
-    (:data:`~symdae.derivations.weight_decay_forms.BERNOULLI_KERNEL`) in extended exponents,
+    (:data:`~symdae.codegen.programs.mode.BALANCED_GROWTH_KERNEL`) in extended exponents,
     bound with it to the driver of :mod:`symdae.kernels._integrator` (``ode_row``);
     ``run_rows`` / ``run_rows_serial`` run rows, each call a bounded amount of work.
 
@@ -214,12 +216,12 @@ class OdeModuleSpec:
 
 def gd_iterates_spec() -> OdeModuleSpec:
     """The update ``δ`` of gradient descent in a scaled frame, in double-double (claim ``wdf.gd_scaled_step``)."""
-    from symdae.derivations import weight_decay_descent as wdd
+    from symdae.codegen.programs import descent as gd
 
     delta = DoubleDoubleFunction(
         name="gd_delta",
-        args=(("w1", wdd.w1_hat), ("w2", wdd.w2_hat), ("b", wdd.b_gd), ("c", wdd.c_gd), ("d", wdd.d_gd)),
-        assignments=(("delta1", wdd.GD_DELTA[0]), ("delta2", wdd.GD_DELTA[1])),
+        args=(("w1", gd.w1_hat), ("w2", gd.w2_hat), ("b", gd.b_gd), ("c", gd.c_gd), ("d", gd.d_gd)),
+        assignments=(("delta1", gd.GD_DELTA[0]), ("delta2", gd.GD_DELTA[1])),
         returns=("delta1", "delta2"),
     )
     claims = ("wdf.gd_scaled_step", "eq2.gradient_flow", "eq3.gradient_flow")
@@ -227,34 +229,26 @@ def gd_iterates_spec() -> OdeModuleSpec:
 
 
 def mode_trajectory_spec() -> OdeModuleSpec:
-    """The charts of the mapping's flow and the balanced closed forms of
-    :mod:`~symdae.derivations.weight_decay_forms`."""
-    import sympy as sp
-    from sympy.codegen.cfunctions import expm1
+    """The charts of the mapping's flow, ``φ`` and the balanced closed forms (:mod:`symdae.codegen.programs.mode`)."""
+    from symdae.codegen.programs import mode
+    from symdae.symbols import k
 
-    from symdae.derivations import weight_decay_balanced as wdb
-    from symdae.derivations import weight_decay_charts as wdc
-    from symdae.derivations.stable_forms import k
-
-    x = sp.Symbol("x", nonnegative=True)
+    balanced = (("x0", mode.x0_b), ("k", k), ("g", mode.g_b), ("D", mode.D_b))
     functions: tuple[GeneratedFunction, ...] = (
         GeneratedFunction(
-            "log_chart_rhs", (("two_m", wdc.two_m), ("s_aq", wdc.s_aq), ("B", wdc.B_s), ("B_q", wdc.B_q),
-                              ("ehat", wdc.e_hat), ("rho", wdc.rho_s)),
-            (("g", wdc.LOG_G), ("dg", wdc.LOG_DG)), ("g", "dg")),
+            "log_chart_rhs", (("two_m", mode.two_m), ("s_aq", mode.s_aq), ("B", mode.B_s), ("B_q", mode.B_q),
+                              ("ehat", mode.e_hat), ("rho", mode.rho_s)),
+            (("g", mode.LOG_G), ("dg", mode.LOG_DG)), ("g", "dg")),
         GeneratedFunction(
             "inverse_chart_rhs",
-            (("i_a", wdc.i_a), ("i_b", wdc.i_b), ("i_ce", wdc.i_ce), ("i_e", wdc.i_e), ("Y", wdc.Y_s)),
-            (("G", wdc.INV_G), ("dG", wdc.INV_DG)), ("G", "dG")),
+            (("i_a", mode.i_a), ("i_b", mode.i_b), ("i_ce", mode.i_ce), ("i_e", mode.i_e), ("Y", mode.Y_s)),
+            (("G", mode.INV_G), ("dG", mode.INV_DG)), ("G", "dG")),
         GeneratedFunction(
-            "ratio_chart_rhs", (("r_a", wdc.r_a), ("r_b", wdc.r_b), ("Y", wdc.Y_s), ("r_c", wdc.r_c)),
-            (("G", wdc.RATIO_G), ("dG", wdc.RATIO_DG)), ("G", "dG")),
-        GeneratedFunction("phi", (("x", x),), (("p", sp.Piecewise((1, sp.Eq(x, 0)), (-expm1(-x) / x, True))),),
-                          ("p",)),
-        ExtendedFunction("balanced_growth", (("x0", wdb.x0_b), ("k", k), ("g", wdb.g_b), ("D", wdb.D_b)),
-                         (("w", wdb.BALANCED_GROWTH_KERNEL),), ("w",)),
-        ExtendedFunction("balanced_decay", (("x0", wdb.x0_b), ("k", k), ("g", wdb.g_b), ("D", wdb.D_b)),
-                         (("w", wdb.BALANCED_DECAY_KERNEL),), ("w",)),
+            "ratio_chart_rhs", (("r_a", mode.r_a), ("r_b", mode.r_b), ("Y", mode.Y_s), ("r_c", mode.r_c)),
+            (("G", mode.RATIO_G), ("dG", mode.RATIO_DG)), ("G", "dG")),
+        GeneratedFunction("phi", (("x", mode.x_phi),), (("p", mode.PHI),), ("p",)),
+        ExtendedFunction("balanced_growth", balanced, (("w", mode.BALANCED_GROWTH_KERNEL),), ("w",)),
+        ExtendedFunction("balanced_decay", balanced, (("w", mode.BALANCED_DECAY_KERNEL),), ("w",)),
     )
     claims = ("wdf.w_flow", "wdf.w_flow_split", "wdf.log_q", "wdf.log_chart", "wdf.inverse_chart", "wdf.ratio_flow",
               "wdf.ratio_chart",

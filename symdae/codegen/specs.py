@@ -5,19 +5,20 @@
 
 Each kernel names the claims that prove its expression; the paper's results they
 rest on (the Supp. D and E errata among them) are those claims' dependencies.
-Importing this module builds the verified SymPy expressions (it imports the
-derivations), so only the code generator imports it -- never a warm start.
+The programs are those of :mod:`symdae.codegen.programs.elementwise`. Importing
+this module builds them with SymPy, so only the code generator imports it --
+never a warm start.
 """
 
 from __future__ import annotations
 
 from symdae.codegen.kernel import KernelSpec
-from symdae.derivations import closed_forms, stable_forms
-from symdae.symbols import eps, kappa
+from symdae.codegen.programs import elementwise
+from symdae.symbols import eps, kappa, lam_k
 
 __all__ = ["equivalent_kappa_spec", "fixed_point_spec", "optimal_tau_spec"]
 
-_RATES = (("lam", stable_forms.lam_k), ("eps", eps), ("kappa", kappa))
+_RATES = (("lam", lam_k), ("eps", eps), ("kappa", kappa))
 
 
 def fixed_point_spec() -> KernelSpec:
@@ -26,7 +27,7 @@ def fixed_point_spec() -> KernelSpec:
         name="fixed_point",
         claims=("kernels.fixed_point", "wd.logistic_limit", "s4.fixed_point", "s4.origin_eigenvalues"),
         row_args=_RATES,
-        output=closed_forms.FIXED_POINT_KERNEL,
+        output=elementwise.FIXED_POINT_KERNEL,
     )
 
 
@@ -36,7 +37,7 @@ def optimal_tau_spec() -> KernelSpec:
         name="optimal_tau",
         claims=("kernels.optimal_tau", "kernels.hessian_at_one"),
         row_args=_RATES,
-        output=closed_forms.OPTIMAL_TAU_KERNEL,
+        output=elementwise.OPTIMAL_TAU_KERNEL,
     )
 
 
@@ -46,5 +47,5 @@ def equivalent_kappa_spec() -> KernelSpec:
         name="equivalent_kappa",
         claims=("kernels.equivalent_kappa",),
         row_args=_RATES[:2],
-        output=closed_forms.EQUIVALENT_KAPPA_KERNEL,
+        output=elementwise.EQUIVALENT_KAPPA_KERNEL,
     )

@@ -1,7 +1,8 @@
 """Generated modules of ``dae_trajectory`` and ``time_to_fraction`` (κ = 0, the closed form).
 
-Each module holds functions printed from the SymPy tables of
-:mod:`symdae.derivations.positive_forms` in extended-float arithmetic
+Each module holds functions printed from the programs of
+:mod:`symdae.codegen.programs.trajectory` (proved by the claims of
+:mod:`symdae.derivations.positive_forms`) in extended-float arithmetic
 (:func:`symdae.codegen.printer.xf_function_source`) and a few lines of
 loops; everything else -- normalising a mode, choosing the arithmetic,
 evaluating the forms -- is the ordinary Numba source of
@@ -9,12 +10,12 @@ evaluating the forms -- is the ordinary Numba source of
 
 ``dae_trajectory``
     ``table_nonneg`` / ``table_neg``: the 21 coefficients (7 forms × 3) of a
-    mode with ``w1 w2 >= 0`` / ``< 0`` (:data:`~symdae.derivations.positive_forms.FORMS_NONNEG`,
-    :data:`~symdae.derivations.positive_forms.FORMS_NEG`); ``row`` evaluates one mode at
+    mode with ``w1 w2 >= 0`` / ``< 0`` (:data:`~symdae.codegen.programs.trajectory.FORMS_NONNEG`,
+    :data:`~symdae.codegen.programs.trajectory.FORMS_NEG`); ``row`` evaluates one mode at
     its times; ``rows_shared`` (times shared by all rows), ``rows_full`` and ``flat``
     (every element its own mode) run rows in parallel and return a status per row.
 ``time_to_fraction``
-    ``time_ratio``: ``1/g_f − 1`` (:data:`~symdae.derivations.positive_forms.TIME_RATIO_KERNEL`);
+    ``time_ratio``: ``1/g_f − 1`` (:data:`~symdae.codegen.programs.trajectory.TIME_RATIO_KERNEL`);
     ``flat`` evaluates every element.
 """
 
@@ -144,33 +145,31 @@ class TrajectoryModuleSpec:
 
 def dae_trajectory_spec() -> TrajectoryModuleSpec:
     """``dae_trajectory``: the coefficient tables of both signs of ``w1 w2`` and the loops over modes."""
-    from symdae.derivations import positive_forms as pf
+    from symdae.codegen.programs import trajectory as program
+    from symdae.symbols import a_hat, d_hat
 
-    flat_nonneg = tuple(c for row in pf.FORMS_NONNEG for c in row)
-    flat_neg = tuple(c for row in pf.FORMS_NEG for c in row)
+    flat_nonneg = tuple(c for row in program.FORMS_NONNEG for c in row)
+    flat_neg = tuple(c for row in program.FORMS_NEG for c in row)
     return TrajectoryModuleSpec(
         name="dae_trajectory",
         claims=("pf.table_nonneg", "pf.table_neg", "pf.ratio_of_forms", "pf.coefficients_nonnegative",
                 "pf.normalisation", "pf.unit_circle", "pf.product_form", "stable.equals_eq5",
                 "stable.p_solves", "stable.q_solves", "stable.degenerate_solution"),
-        functions=(TableFunction("table_nonneg", (*pf.KERNEL_ARGS, pf.d_hat), flat_nonneg),
-                   TableFunction("table_neg", (*pf.KERNEL_ARGS, pf.a_hat), flat_neg)),
+        functions=(TableFunction("table_nonneg", (*program.KERNEL_ARGS, d_hat), flat_nonneg),
+                   TableFunction("table_neg", (*program.KERNEL_ARGS, a_hat), flat_neg)),
         loops=TRAJECTORY_LOOPS,
     )
 
 
 def time_to_fraction_spec() -> TrajectoryModuleSpec:
     """``time_to_fraction``: the ratio ``1/g_f − 1`` and the loop over points."""
-    from symdae.derivations import positive_forms as pf
-    from symdae.derivations.stable_forms import fraction
+    from symdae.codegen.programs import trajectory as program
 
     return TrajectoryModuleSpec(
         name="time_to_fraction",
         claims=("pf.time_ratio", "pf.time_gap", "pf.time_target", "pf.target_normalised", "pf.normalisation",
                 "stable.time_log1p", "stable.time_to_target", "stable.target_P", "stable.p_solves"),
-        functions=(TableFunction("time_ratio", (pf.lam_hat, pf.m_hat, pf.T_w, pf.p_hat, pf.q_hat, pf.s_hat,
-                                                pf.d_hat, fraction),
-                                 (pf.TIME_RATIO_KERNEL,)),),
+        functions=(TableFunction("time_ratio", program.TIME_RATIO_ARGS, (program.TIME_RATIO_KERNEL,)),),
         loops=TIME_LOOPS,
         status=False,
     )

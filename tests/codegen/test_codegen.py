@@ -168,13 +168,14 @@ def test_trajectory_tables_equal_mpmath_evaluation_of_their_expressions(table: s
     import mpmath
     import numpy as np
 
-    from symdae.derivations import positive_forms as pf
+    from symdae.codegen.programs import trajectory as program
     from symdae.kernels._xf import xf
+    from symdae.symbols import a_hat, d_hat
 
     module = load_kernel("dae_trajectory")
-    rows = pf.FORMS_NONNEG if table == "table_nonneg" else pf.FORMS_NEG
-    last = pf.d_hat if table == "table_nonneg" else pf.a_hat
-    symbols = (*pf.KERNEL_ARGS, last)
+    rows = program.FORMS_NONNEG if table == "table_nonneg" else program.FORMS_NEG
+    last = d_hat if table == "table_nonneg" else a_hat
+    symbols = (*program.KERNEL_ARGS, last)
     reference = sp.lambdify(symbols, [c for row in rows for c in row], modules="mpmath")
     rng = np.random.default_rng(11)
     for _ in range(40):
