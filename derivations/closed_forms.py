@@ -30,16 +30,16 @@ from symdae.derivations._held import at, at_matrix, matmul
 from symdae.derivations.equivalence import W_STAR_EPS, W_STAR_GAMMA
 from symdae.derivations.exact_solution import CROSSING_TIME
 from symdae.derivations.learning_rates import ALPHA_EPS, ALPHA_GAMMA
-from symdae.derivations.stable_forms import G_AT_TARGET, P0, P_OF_TARGET, Q0, R, p, q
+from symdae.derivations.stable_forms import G_AT_TARGET, P0, P_OF_TARGET, Q0, P_f, R, p, q
 from symdae.derivations.weight_decay import GROWTH_FACTOR, LOGISTIC_MODE
 from symdae.model import mode_loss
-from symdae.symbols import E_gamma, N, beta, delta0, eps, gam, k, kappa, lam, lam_k, tau, w1, w2, zeta
+from symdae.symbols import E_gamma, N, beta, delta0, eps, gam, k, kappa, lam, lam_k, tau, w1, w2, w_f, zeta
 
 LAMBDA_H_MODE = 2 * lam + 3 * eps + kappa
 """The largest Hessian eigenvalue of ``ℓ`` at ``w1 = w2 = 1`` (Supp. D, with weight decay)."""
 
 _POSITIVE = {lam_k: lam}
-_excess = sp.Symbol("d", positive=True)  # λ = κ + d with d > 0
+_excess = sp.Symbol("d_excess", positive=True)  # λ = κ + d with d > 0
 _scale = sp.Symbol("sigma", positive=True)  # a scale of the rates
 
 CLAIMS = [
@@ -116,8 +116,7 @@ CLAIMS = [
         paper_ref="Eq. (5), Supp. B",
         title="g = e^{−Rt/τ} at w = 0 from the stable form (f = 0) is e^{−ζλt×/τ} of Eq. (5)'s crossing time",
         relation=Equality(
-            G_AT_TARGET.subs(sp.Symbol("P_f", positive=True), P_OF_TARGET.subs(sp.Symbol("w_f", positive=True), 0)
-                             ).subs({P0: p**2, Q0: q**2}),
+            G_AT_TARGET.subs(P_f, P_OF_TARGET.subs(w_f, 0)).subs({P0: p**2, Q0: q**2}),
             1 / sp.exp(CROSSING_TIME * zeta * lam / tau).subs(
                 {zeta: R / lam, beta: k * p * q / lam, delta0: (p - q) / (p + q)}, simultaneous=True),
         ),

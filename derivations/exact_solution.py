@@ -86,8 +86,8 @@ ZETA_OF_BETA = {zeta: sp.sqrt(beta**2 + 4)}
 
 # Parameters that make β, ζ = √(β² + 4) rational: β = p − 1/p, ζ = p + 1/p, p = 1 + q > 1.
 _q = sp.Symbol("q", positive=True)
-m_rational = sp.Symbol("m", positive=True)
-"""The positive parameter of ``δ0`` in the sign proofs (``δ0 = m − 1``, ``δ0 = −1/(1 + m)``)."""
+m_rational = sp.Symbol("mu", positive=True)
+"""The positive parameter of ``δ0`` in the sign proofs (``δ0 = μ − 1``, ``δ0 = −1/(1 + μ)``)."""
 _e = sp.Symbol("e", nonnegative=True)
 _p = 1 + _q
 BETA_ZETA_RATIONAL = {beta: _p - 1 / _p, zeta: _p + 1 / _p}
@@ -231,8 +231,8 @@ CLAIMS = [
         relation=Inequality(DELTA_F_DENOMINATOR, "<", 0),
         strategy=(
             steps.subs({**BETA_ZETA_RATIONAL, delta0: m_rational - 1, E: 1 + _e},
-                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = m − 1 (m > 0), E = 1 + e (e ≥ 0)",
-                       narrows="β, δ0 + 1 > 0 and E ≥ 1, parametrised as β = p − 1/p (p > 1), δ0 = m − 1, E = 1 + e"),
+                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = μ − 1 (μ > 0), E = 1 + e (e ≥ 0)",
+                       narrows="β, δ0 + 1 > 0 and E ≥ 1, parametrised as β = p − 1/p (p > 1), δ0 = μ − 1, E = 1 + e"),
             steps.factor,
         ),
         depends=("suppB.linear_in_delta_f",),

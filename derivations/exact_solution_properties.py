@@ -28,14 +28,12 @@ from symdae.derivations.exact_solution import (
     ZETA_RELATION,
     m_rational,
 )
-from symdae.symbols import E, beta, c0, delta, delta0, eps, lam, t, tau, w0, zeta
+from symdae.symbols import E, beta, c0, delta, delta0, eps, lam, t, tau, w0, w0_neg, w0_pos, zeta
 
 _EPS_OF_BETA = steps.subs({eps: lam * (beta / c0 - 1)}, "ε = λ(β/c0 − 1)")
 _BETA_ZETA_OF_EPS = {zeta: sp.sqrt(beta**2 + 4), beta: c0 * (1 + eps / lam)}
 
-# Signed initial values for the balanced limits.
-_w0_pos = sp.Symbol("w0", positive=True)
-_w0_neg = sp.Symbol("w0", negative=True)
+# Signed initial values for the balanced limits: w0_pos, w0_neg of the table.
 _w_star = sp.Symbol("w_star", positive=True)
 _W_STAR_SUBS = steps.subs({_w_star: W_STAR}, "w* = λ/(λ + ε)")
 
@@ -134,10 +132,10 @@ CLAIMS = [
         paper_ref="Eq. (5)",
         title="balanced initialisation, c0 → 0+ with w0 > 0: Eq. (5) tends to the logistic "
               "w* E0/(E0 − 1 + w*/w0), w* = λ/(λ + ε), E0 = e^{2λt/τ}",
-        relation=Limit(_balanced_limit_expr(_w0_pos), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, _w0_pos)),
+        relation=Limit(_balanced_limit_expr(w0_pos), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, w0_pos)),
         strategy=(_W_STAR_SUBS, steps.cancel),
         depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
-        domain={_w0_pos: Interval(1e-3, 10.0, log=True), **_TIME_DOMAIN},
+        domain={w0_pos: Interval(1e-3, 10.0, log=True), **_TIME_DOMAIN},
         where={_w_star: W_STAR},
     ),
     Claim(
@@ -145,10 +143,10 @@ CLAIMS = [
         paper_ref="Eq. (5)",
         title="balanced initialisation, c0 → 0+ with w0 < 0: Eq. (5) tends to w* E0/(E0 − 1 + w*/w0) "
               "with E0 = e^{−2λt/τ} (decay to the saddle w = 0)",
-        relation=Limit(_balanced_limit_expr(_w0_neg), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, _w0_neg)),
+        relation=Limit(_balanced_limit_expr(w0_neg), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, w0_neg)),
         strategy=(_W_STAR_SUBS, steps.cancel),
         depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
-        domain={_w0_neg: Interval(-10.0, -1e-3), **_TIME_DOMAIN},
+        domain={w0_neg: Interval(-10.0, -1e-3), **_TIME_DOMAIN},
         where={_w_star: W_STAR},
     ),
     Claim(
@@ -168,8 +166,8 @@ CLAIMS = [
         relation=Inequality(_E_CROSS, ">", 1),
         strategy=(
             steps.subs({**BETA_ZETA_RATIONAL, delta0: -1 / (1 + m_rational)},
-                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = −1/(1 + m) (m > 0)",
-                       narrows="β > 0 and −1 < δ0 < 0, parametrised as β = p − 1/p (p > 1), δ0 = −1/(1 + m)"),
+                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = −1/(1 + μ) (μ > 0)",
+                       narrows="β > 0 and −1 < δ0 < 0, parametrised as β = p − 1/p (p > 1), δ0 = −1/(1 + μ)"),
             steps.factor,
         ),
         depends=("eq5.crossing_time",),

@@ -31,7 +31,7 @@ import sympy as sp
 from symdae.checking import Claim, Equality, Interval, Limit, steps
 from symdae.derivations.exact_solution import EQ5_THETA_PRINTED, EQ5_W_PRINTED
 from symdae.model import mode_flow
-from symdae.symbols import E, beta, c0, delta0, eps, k, kappa, lam, t, tau, w1, w2, zeta
+from symdae.symbols import E, beta, c0, delta0, eps, k, kappa, lam, t, tau, w0_pos, w1, w2, w_f, zeta
 
 # Coordinates and constants of the stable form.
 P, Q = sp.symbols("P Q", positive=True)
@@ -78,8 +78,7 @@ def _ode_residual(sol: sp.Expr, rhs: sp.Expr) -> sp.Expr:
 
 
 # --- time to reach a target mapping ---------------------------------------------------------
-w_f = sp.Symbol("w_f", positive=True)  # the target mapping f λ/(λ + ε)
-P_f = sp.Symbol("P_f", positive=True)  # P at the target
+P_f = sp.Symbol("P_f", positive=True)  # P at the target mapping w_f = f λ/(λ + ε)
 S_SUM = R + 2 * lam
 P_OF_TARGET = 2 * w_f + sp.sqrt(4 * w_f**2 + P0 * Q0)
 """P at the moment w = w_f (the positive root of P² − 4 w_f P − c0² = 0)."""
@@ -219,9 +218,8 @@ CLAIMS = [
         paper_ref="Eq. (5), c0 → 0",
         title="balanced start (Q0 = 0, R = 2λ): the stable form is the logistic w*w0/(w0(1−g) + w*g)",
         relation=Equality(
-            W_OF_G.subs({Q0: 0, R: 2 * lam, P0: 4 * sp.Symbol("w0", positive=True)}),
-            (lam / k) * sp.Symbol("w0", positive=True)
-            / (sp.Symbol("w0", positive=True) * (1 - g) + (lam / k) * g),
+            W_OF_G.subs({Q0: 0, R: 2 * lam, P0: 4 * w0_pos}),
+            (lam / k) * w0_pos / (w0_pos * (1 - g) + (lam / k) * g),
         ),
         strategy=(steps.cancel,),
         domain=_DOMAIN_G,

@@ -50,7 +50,7 @@ a_w = sp.Symbol("a_w", positive=True)  # |w|
 E_u = sp.Symbol("E_u", positive=True)  # E = PQ = P0 Q0 e^{−4κu}
 N_n = sp.Symbol("N_n", positive=True)  # N as a symbol: N² = 4w² + E
 h_s = sp.Symbol("h", positive=True)  # the integrator's step in u
-r_s = sp.Symbol("r", real=True)  # r = w/√E
+r_s = sp.Symbol("r_E", real=True)  # r = w/√E
 sqrt_E = sp.Symbol("sqrtE", positive=True)  # √E
 R_s = sp.Symbol("R", positive=True)  # the ratio chart's frame: r = R Y
 Y_a = sp.Symbol("Y_a", positive=True)  # |Y|

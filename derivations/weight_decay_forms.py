@@ -51,7 +51,7 @@ from sympy.codegen.cfunctions import expm1
 from symdae.checking import Claim, Equality, Interval, Limit, steps
 from symdae.derivations.stable_forms import P0, Q0, P, Q
 from symdae.derivations.weight_decay import LOGISTIC_MODE
-from symdae.symbols import eps, k, kappa, lam, t, tau, w0
+from symdae.symbols import c0, eps, k, kappa, lam, t, tau, w0
 
 # --- the Bernoulli equation τX' = 2mX − (k/2)X² of the balanced lines -----------------------
 X0 = sp.Symbol("X0", positive=True)
@@ -97,7 +97,7 @@ RATE_Q = -(lam + kappa)
 # --- the general start: y = ln P with PQ = P0 Q0 e^{−4κu} ---------------------------------
 u = sp.Symbol("u", nonnegative=True)  # u = t/τ
 y = sp.Symbol("y", real=True)  # y = ln P
-L = sp.Symbol("L", real=True)  # L = ln(P0 Q0)
+L = sp.Symbol("L_PQ", real=True)  # L = ln(P0 Q0) (the DAE's loss is L of def.dae_loss)
 PRODUCT = P0 * Q0 * sp.exp(-4 * kappa * t / tau)
 """``P(t)Q(t)``: the imbalance ``c0² = P0Q0`` decays as ``e^{−4κt/τ}``."""
 _Q_OF_Y = sp.exp(L - 4 * kappa * u - y)
@@ -108,28 +108,26 @@ LOG_P_MAPPING = (sp.exp(y) - _Q_OF_Y) / 4
 
 # --- the Riccati equation of P and its Bessel linearisation -----------------------------------
 z = sp.Symbol("z", positive=True)  # z = (k c0/(4κ)) e^{−2κu}
-c0_ = sp.Symbol("c0", positive=True)
-kappa_p = sp.Symbol("kappa", positive=True)  # κ > 0 here (the substitution divides by κ)
 psi = sp.Function("psi")
 
 
 def riccati_rhs(x: sp.Expr, decay: sp.Expr) -> sp.Expr:
     """``dP/du = 2mP − (k/2)P² + (k/2)c0² e^{−4κu}`` with ``e^{−4κu} = decay``."""
-    return 2 * m * x - k / 2 * x**2 + k / 2 * c0_**2 * decay
+    return 2 * m * x - k / 2 * x**2 + k / 2 * c0**2 * decay
 
 
-BESSEL_BETA = k * c0_ / (4 * kappa_p)
+BESSEL_BETA = k * c0 / (4 * kappa)
 """``β = kc0/(4κ)``: ``z = β e^{−2κu}``."""
-BESSEL_ORDER = sp.Abs(m) / (2 * kappa_p)
+BESSEL_ORDER = sp.Abs(m) / (2 * kappa)
 """``ν = |m|/(2κ)`` (the Bessel equation depends on ``ν²`` only)."""
 A_b, B_b = sp.symbols("A B", positive=True)
 PSI_BESSEL = A_b * sp.besseli(BESSEL_ORDER, z) + B_b * sp.besselk(BESSEL_ORDER, z)
 """``ψ = A I_ν(z) + B K_ν(z)``: every solution of the modified Bessel equation of order ``ν``."""
-P_BESSEL = (2 * m - 4 * kappa_p * z * sp.Derivative(PSI_BESSEL, z) / PSI_BESSEL) / k
+P_BESSEL = (2 * m - 4 * kappa * z * sp.Derivative(PSI_BESSEL, z) / PSI_BESSEL) / k
 """``P = (2m − 4κ zψ'/ψ)/k``; ``A/B`` is fixed by ``P(0) = P0`` at ``z = β``."""
 _GENERAL_PSI = steps.subs({PSI_BESSEL: psi(z)}, "ψ = A I_ν + B K_ν → any solution ψ(z) of the Bessel equation")
 _BESSEL_PSI2 = steps.subs(
-    {psi(z).diff(z, 2): ((z**2 + m**2 / (4 * kappa_p**2)) * psi(z) - z * psi(z).diff(z)) / z**2},
+    {psi(z).diff(z, 2): ((z**2 + m**2 / (4 * kappa**2)) * psi(z) - z * psi(z).diff(z)) / z**2},
     "ψ'' = ((z² + ν²)ψ − zψ')/z² (the Bessel equation)",
     narrows="ψ solves the modified Bessel equation of order ν = |m|/(2κ) (as A I_ν + B K_ν does)",
 )
@@ -294,7 +292,7 @@ CLAIMS = [
         title="with Q = c0² e^{−4κu}/P, P obeys the Riccati equation dP/du = 2mP − (k/2)P² + (k/2)c0² e^{−4κu}, "
               "m = λ − κ",
         relation=Equality(
-            P_FLOW.subs(Q, c0_**2 * sp.exp(-4 * kappa * u) / P),
+            P_FLOW.subs(Q, c0**2 * sp.exp(-4 * kappa * u) / P),
             riccati_rhs(P, sp.exp(-4 * kappa * u)).subs(m, RATE_P),
         ),
         strategy=(steps.expand,),
@@ -306,13 +304,13 @@ CLAIMS = [
         title="z = (kc0/(4κ))e^{−2κu} (so d/du = −2κz d/dz) linearises it: P = (2m − 4κzψ'/ψ)/k solves it "
               "for ψ = A I_ν(z) + B K_ν(z), ν = |m|/(2κ): any solution of z²ψ'' + zψ' − (z² + ν²)ψ = 0",
         relation=Equality(
-            -2 * kappa_p * z * sp.Derivative(P_BESSEL, z),
-            riccati_rhs(P_BESSEL, (z / BESSEL_BETA) ** 2).subs(kappa, kappa_p),
+            -2 * kappa * z * sp.Derivative(P_BESSEL, z),
+            riccati_rhs(P_BESSEL, (z / BESSEL_BETA) ** 2),
         ),
         strategy=(_GENERAL_PSI, steps.doit, _BESSEL_PSI2, steps.cancel),
         depends=("wdf.riccati",),
-        domain={z: Interval(0.1, 10.0, log=True), m: Interval(-5.0, 5.0), kappa_p: Interval(0.1, 5.0, log=True),
-                k: Interval(0.1, 10.0, log=True), c0_: Interval(0.1, 5.0, log=True),
+        domain={z: Interval(0.1, 10.0, log=True), m: Interval(-5.0, 5.0), kappa: Interval(0.1, 5.0, log=True),
+                k: Interval(0.1, 10.0, log=True), c0: Interval(0.1, 5.0, log=True),
                 A_b: Interval(0.1, 2.0, log=True), B_b: Interval(0.1, 2.0, log=True)},
         use_equals=False,
     ),

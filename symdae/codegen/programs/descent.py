@@ -14,7 +14,7 @@ import sympy as sp
 __all__ = ["GD_DELTA", "GD_G", "b_gd", "c_gd", "d_gd", "w1_hat", "w2_hat"]
 
 w1_hat, w2_hat = sp.symbols("w1_hat w2_hat", real=True)  # the weights in the frame
-b_gd, c_gd, d_gd = sp.symbols("b c d", real=True)  # λ/τ, κ/τ, (λ + ε)S²/τ
+b_gd, c_gd, d_gd = sp.symbols("b_gd c_gd d_gd", real=True)  # λ/τ, κ/τ, (λ + ε)S²/τ
 
 GD_G = b_gd - d_gd * w1_hat * w2_hat
 GD_DELTA = (w2_hat * GD_G - c_gd * w1_hat, w1_hat * GD_G - c_gd * w2_hat)

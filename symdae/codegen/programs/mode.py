@@ -24,7 +24,7 @@ __all__ = ["BALANCED_DECAY_KERNEL", "BALANCED_GROWTH_KERNEL", "INV_DG", "INV_G",
 
 # --- the log chart v = ln|w| ---------------------------------------------------------------------
 e_hat = sp.Symbol("ehat", positive=True)  # ρ²E/w² in the log chart
-two_m, B_s = sp.symbols("two_m B", real=True)  # the log chart's scaled coefficients
+two_m, B_s = sp.symbols("two_m B_w", real=True)  # the log chart's scaled coefficients (B = hk|w|)
 s_aq, B_q = sp.symbols("s_aq B_q", real=True)  # σhλ/ρ and B/ρ
 rho_s = sp.Symbol("rho", positive=True)  # the log chart's scale of q: ẽ = ρ²ê keeps it finite for any E/w²
 
@@ -68,6 +68,6 @@ BALANCED_GROWTH_KERNEL = 1 / (g_b / x0_b + k * D_b)
 BALANCED_DECAY_KERNEL = x0_b * g_b / (1 + k * x0_b * D_b)
 """``|w|`` for ``w1 = w2``, ``λ < κ`` (``a = κ − λ``) and for ``w1 = −w2`` (``a = λ + κ``)."""
 
-x_phi = sp.Symbol("x", nonnegative=True)  # the argument 2au of φ
+x_phi = sp.Symbol("x_phi", nonnegative=True)  # the argument 2au of φ
 PHI = sp.Piecewise((1, sp.Eq(x_phi, 0)), (-expm1(-x_phi) / x_phi, True))
 """``φ(x) = −expm1(−x)/x`` (1 at ``x = 0``): the kernel's ``D = 2u φ(2au)`` for ``2au < 1``."""
