@@ -53,6 +53,20 @@ def _balanced_limit_expr(w0_signed: sp.Symbol) -> sp.Expr:
     return w_rational.subs({beta: c0 / _w_star, delta0: DELTA0_OF_W0.subs(w0, w0_signed)})
 
 
+def _balanced_limit(claim_id: str, w0_signed: sp.Symbol, start: Interval, title: str) -> Claim:
+    """Eq. (5) tends to the logistic of a balanced start as ``c0 → 0+``, from ``w0 = w0_signed``."""
+    return Claim(
+        id=claim_id,
+        paper_ref="Eq. (5)",
+        title=title,
+        relation=Limit(_balanced_limit_expr(w0_signed), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, w0_signed)),
+        strategy=(_W_STAR_SUBS, steps.cancel),
+        depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
+        domain={w0_signed: start, **_TIME_DOMAIN},
+        where={_w_star: W_STAR},
+    )
+
+
 _E_CROSS = sp.exp(zeta * lam * CROSSING_TIME / tau)
 
 CLAIMS = [
@@ -127,28 +141,12 @@ CLAIMS = [
         depends=("eq5.limit_delta", "eq5.printed_form"),
         where=_BETA_ZETA_OF_EPS,
     ),
-    Claim(
-        id="eq5.balanced_limit",
-        paper_ref="Eq. (5)",
-        title="balanced initialisation, c0 → 0+ with w0 > 0: Eq. (5) tends to the logistic "
-              "w* E0/(E0 − 1 + w*/w0), w* = λ/(λ + ε), E0 = e^{2λt/τ}",
-        relation=Limit(_balanced_limit_expr(w0_pos), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, w0_pos)),
-        strategy=(_W_STAR_SUBS, steps.cancel),
-        depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
-        domain={w0_pos: Interval(1e-3, 10.0, log=True), **_TIME_DOMAIN},
-        where={_w_star: W_STAR},
-    ),
-    Claim(
-        id="eq5.balanced_limit_negative",
-        paper_ref="Eq. (5)",
-        title="balanced initialisation, c0 → 0+ with w0 < 0: Eq. (5) tends to w* E0/(E0 − 1 + w*/w0) "
-              "with E0 = e^{−2λt/τ} (decay to the saddle w = 0)",
-        relation=Limit(_balanced_limit_expr(w0_neg), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, w0_neg)),
-        strategy=(_W_STAR_SUBS, steps.cancel),
-        depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
-        domain={w0_neg: Interval(-10.0, -1e-3), **_TIME_DOMAIN},
-        where={_w_star: W_STAR},
-    ),
+    _balanced_limit("eq5.balanced_limit", w0_pos, Interval(1e-3, 10.0, log=True),
+                    "balanced initialisation, c0 → 0+ with w0 > 0: Eq. (5) tends to the logistic "
+                    "w* E0/(E0 − 1 + w*/w0), w* = λ/(λ + ε), E0 = e^{2λt/τ}"),
+    _balanced_limit("eq5.balanced_limit_negative", w0_neg, Interval(-10.0, -1e-3),
+                    "balanced initialisation, c0 → 0+ with w0 < 0: Eq. (5) tends to w* E0/(E0 − 1 + w*/w0) "
+                    "with E0 = e^{−2λt/τ} (decay to the saddle w = 0)"),
     Claim(
         id="eq5.crossing_time",
         paper_ref="Eq. (5)",

@@ -36,6 +36,13 @@ with sp.evaluate(False):  # shown as built: (2m(4x) − (k/2)(4x)²)/4 on each l
     _BALANCED_W_RHS = [bernoulli_rhs(4 * _x_b, RATE_P) / 4, bernoulli_rhs(4 * _x_b, RATE_Q) / 4]
 
 
+
+def _solves(x: sp.Expr, rate: sp.Expr) -> Equality:
+    """``x`` solves ``dx/du = 2·rate·x − 2kx²`` from ``x(0) = x0``."""
+    return Equality(sp.Matrix([sp.Derivative(x, u) - 2 * rate * x + 2 * k * x**2, x.subs(u, 0)]),
+                    sp.Matrix([0, x0_b]))
+
+
 CLAIMS = [
     Claim(
         id="wdf.balanced_w_lines",
@@ -53,9 +60,7 @@ CLAIMS = [
         id="wdf.balanced_w_growth",
         paper_ref="§5, Eq. (7), Supp. C (symdae)",
         title="w = 1/(g/w0 + kD), g = e^{−2au}, D = (1 − g)/a, solves dw/du = 2aw − 2kw² with w(0) = w0",
-        relation=Equality(sp.Matrix([sp.Derivative(BALANCED_GROWTH, u) - 2 * a_r * BALANCED_GROWTH
-                                     + 2 * k * BALANCED_GROWTH**2, BALANCED_GROWTH.subs(u, 0)]),
-                          sp.Matrix([0, x0_b])),
+        relation=_solves(BALANCED_GROWTH, a_r),
         strategy=(steps.doit, steps.cancel),
         depends=("wdf.balanced_w_lines",),
     ),
@@ -63,9 +68,7 @@ CLAIMS = [
         id="wdf.balanced_w_decay",
         paper_ref="§5, Supp. C (symdae)",
         title="x = x0 g/(1 + kx0D) solves dx/du = −2ax − 2kx² with x(0) = x0",
-        relation=Equality(sp.Matrix([sp.Derivative(BALANCED_DECAY, u) + 2 * a_r * BALANCED_DECAY
-                                     + 2 * k * BALANCED_DECAY**2, BALANCED_DECAY.subs(u, 0)]),
-                          sp.Matrix([0, x0_b])),
+        relation=_solves(BALANCED_DECAY, -a_r),
         strategy=(steps.doit, steps.cancel),
         depends=("wdf.balanced_w_lines",),
     ),

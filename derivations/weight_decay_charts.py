@@ -15,6 +15,8 @@ coefficient a product with the step ``h``: the programs of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from symdae.checking import Claim, Equality, steps
@@ -77,8 +79,6 @@ def _inverse_chart_sides(sign: int) -> tuple[sp.Matrix, sp.Matrix]:
     return kernel, truth
 
 
-_INV_PLUS, _INV_PLUS_TRUTH = _inverse_chart_sides(1)
-_INV_MINUS, _INV_MINUS_TRUTH = _inverse_chart_sides(-1)
 _INV_RATIONAL = steps.subs({INV_Q.subs(Y_s, Y_a): sp.sqrt(4 + i_e * Y_a**2) - 2},
                            "i_eY²/(√(4 + i_eY²) + 2) = √(4 + i_eY²) − 2 (wdf.log_q)",
                            proof=(steps.numerator, steps.expand))
@@ -94,8 +94,12 @@ def _log_chart_sides(sign: int) -> tuple[sp.Matrix, sp.Matrix]:
     return kernel, truth
 
 
-_LOG_PLUS, _LOG_PLUS_TRUTH = _log_chart_sides(1)
-_LOG_MINUS, _LOG_MINUS_TRUTH = _log_chart_sides(-1)
+def _both_signs(sides: Callable[[int], tuple[sp.Matrix, sp.Matrix]]) -> Equality:
+    """The kernel's step function against the flow, stacked for ``w > 0`` (σ = +1) and ``w < 0`` (σ = −1)."""
+    (plus, plus_truth), (minus, minus_truth) = sides(1), sides(-1)
+    return Equality(plus.col_join(minus), plus_truth.col_join(minus_truth))
+
+
 _Q_RATIONAL = steps.subs({LOG_Q: sp.sqrt(4 * rho_s**2 + e_hat) - 2 * rho_s},
                          "ẽ/(√(4ρ² + ẽ) + 2ρ) = √(4ρ² + ẽ) − 2ρ (wdf.log_q)",
                          proof=(steps.numerator, steps.expand))
@@ -139,7 +143,7 @@ CLAIMS = [
         title="log chart v = ln|w|, w = σe^v: the kernel's 2σm − 2B + (σa − B)q and −(4B + σaê)/√(4 + ê) "
               "(m = h(λ − σκ), a = hλ, B = hk|w|, ê = E/w², scaled by any ρ > 0 as ẽ = ρ²ê, a/ρ, B/ρ) are h dv/du "
               "and its ∂/∂v (σ = +1, −1)",
-        relation=Equality(_LOG_PLUS.col_join(_LOG_MINUS), _LOG_PLUS_TRUTH.col_join(_LOG_MINUS_TRUTH)),
+        relation=_both_signs(_log_chart_sides),
         strategy=(steps.factor_deep, _Q_RATIONAL, steps.expand),
         depends=("wdf.w_flow", "wdf.w_flow_split", "wdf.log_q"),
     ),
@@ -149,7 +153,7 @@ CLAIMS = [
         title="inverse chart y = 1/w = RY: the kernel's i_a(2 + q) − Y(i_b + i_ce Y²/(√(4 + i_eY²) + 2)) and its "
               "∂/∂Y, with i_a = σhk/R, i_b = 2σh(λ − σκ), i_e = ER², i_ce = σhλ i_e, q = √(4 + E/w²) − 2, are "
               "(h/R) dy/du and h ∂(dy/du)/∂y",
-        relation=Equality(_INV_PLUS.col_join(_INV_MINUS), _INV_PLUS_TRUTH.col_join(_INV_MINUS_TRUTH)),
+        relation=_both_signs(_inverse_chart_sides),
         strategy=(_INV_RATIONAL, steps.factor_deep, steps.expand, steps.cancel),
         depends=("wdf.w_flow", "wdf.w_flow_split", "wdf.log_q"),
     ),

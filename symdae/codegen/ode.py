@@ -28,14 +28,12 @@ expressions, the printer, this file and the engine modules the generated code im
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from symdae.codegen._loader import load_kernel
-from symdae.codegen.spec import CODEGEN, ENGINES, header
+from symdae.codegen.module_spec import ModuleSpec
 from symdae.kernels._layout import MODE_FLOATS, MODE_INTS, STATE_FLOATS, STATE_INTS
 from symdae.kernels._status import Status
 
@@ -45,7 +43,7 @@ if TYPE_CHECKING:
     from symdae.codegen.printer import Arithmetic
 
 __all__ = ["GD_OK", "GD_OVERFLOW", "MODE_FLOATS", "MODE_INTS", "STATE_FLOATS", "STATE_INTS", "STATUS_OK",
-           "STATUS_OVERFLOW", "STATUS_STEP_UNDERFLOW", "OdeModuleSpec", "gd_iterates_spec", "load_ode_kernel",
+           "STATUS_OVERFLOW", "STATUS_STEP_UNDERFLOW", "gd_iterates_spec", "load_ode_kernel",
            "mode_trajectory_spec"]
 
 #: Status codes of the rows (:class:`symdae.kernels._status.Status`), by their former names.
@@ -188,33 +186,10 @@ class ExtendedFunction(GeneratedFunction):
         return self._printed(XF)
 
 
-@dataclass(frozen=True)
-class OdeModuleSpec:
-    """A generated module (:class:`symdae.codegen.spec.Spec`): functions printed from SymPy, the engine imports
-    and the glue that binds them."""
-
-    name: str
-    claims: tuple[str, ...]
-    functions: tuple[GeneratedFunction, ...]
-    imports: tuple[str, ...]
-    glue: str
-
-    def sources(self) -> Sequence[Path]:
-        """The generator's and the engines' sources."""
-        return [CODEGEN / "printer.py", CODEGEN / "ode.py", *(ENGINES / f"{e}.py" for e in ENGINE_MODULES)]
-
-    def parts(self) -> Sequence[str]:
-        return [*(f.signature() for f in self.functions), *self.imports, self.glue]
-
-    def render(self) -> str:
-        """The generated module's text."""
-        return "\n\n".join([header(self, self.imports), *(f.source() for f in self.functions), self.glue])
-
-
 # --- the generated functions ----------------------------------------------------------------
 
 
-def gd_iterates_spec() -> OdeModuleSpec:
+def gd_iterates_spec() -> ModuleSpec:
     """The update ``δ`` of gradient descent in a scaled frame, in double-double (claim ``wdf.gd_scaled_step``)."""
     from symdae.codegen.programs import descent as gd
 
@@ -225,10 +200,10 @@ def gd_iterates_spec() -> OdeModuleSpec:
         returns=("delta1", "delta2"),
     )
     claims = ("wdf.gd_scaled_step", "eq2.gradient_flow", "eq3.gradient_flow")
-    return OdeModuleSpec("gd_iterates", claims, (delta,), GD_IMPORTS, GD_GLUE)
+    return ModuleSpec("gd_iterates", claims, (delta,), GD_IMPORTS, GD_GLUE, "ode", ENGINE_MODULES)
 
 
-def mode_trajectory_spec() -> OdeModuleSpec:
+def mode_trajectory_spec() -> ModuleSpec:
     """The charts of the mapping's flow, ``φ`` and the balanced closed forms (:mod:`symdae.codegen.programs.mode`)."""
     from symdae.codegen.programs import mode
     from symdae.symbols import k
@@ -254,7 +229,7 @@ def mode_trajectory_spec() -> OdeModuleSpec:
               "wdf.ratio_chart",
               "wdf.product_solution", "wdf.balanced_w_lines", "wdf.balanced_w_growth", "wdf.balanced_w_decay",
               "wdf.balanced_w_critical", "wdf.balanced_d_forms")
-    return OdeModuleSpec("mode_trajectory", claims, functions, ODE_IMPORTS, ODE_GLUE)
+    return ModuleSpec("mode_trajectory", claims, functions, ODE_IMPORTS, ODE_GLUE, "ode", ENGINE_MODULES)
 
 
 def load_ode_kernel(name: str) -> ModuleType:

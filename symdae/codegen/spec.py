@@ -3,11 +3,13 @@
 Every kernel is described by a :class:`Spec`: its ``name``, the ``claims``
 that prove what it computes, the ``sources`` that print it or that it imports,
 its ``parts`` (its expressions and glue, as text) and :meth:`Spec.render`, the
-module's text. The three kinds of spec -- elementwise closed forms
-(:class:`symdae.codegen.kernel.KernelSpec`), the closed-form trajectory
-(:class:`symdae.codegen.trajectory.TrajectoryModuleSpec`) and the ODE/GD
-modules (:class:`symdae.codegen.ode.OdeModuleSpec`) -- differ only in how they
-print; the cache (:mod:`symdae.codegen.cache`) loads all of them alike.
+module's text. The two kinds of spec -- the elementwise closed forms
+(:class:`symdae.codegen.kernel.KernelSpec`: the loops are generated too) and
+the modules of printed functions and fixed glue
+(:class:`symdae.codegen.module_spec.ModuleSpec`: the closed-form trajectory of
+:mod:`symdae.codegen.trajectory`, the ODE/GD modules of :mod:`symdae.codegen.ode`)
+-- differ only in how they print; the cache (:mod:`symdae.codegen.cache`)
+loads all of them alike.
 
 :func:`fingerprint` names a module's file in the cache: a change to an
 expression, to the printer, to an engine the module imports or to a version

@@ -21,19 +21,17 @@ evaluating the forms -- is the ordinary Numba source of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from symdae.codegen._loader import load_kernel
-from symdae.codegen.spec import CODEGEN, ENGINES, header
+from symdae.codegen.module_spec import ModuleSpec
 
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["TRAJECTORIES", "TableFunction", "TrajectoryModuleSpec", "dae_trajectory_spec", "time_to_fraction_spec"]
+__all__ = ["TRAJECTORIES", "TableFunction", "dae_trajectory_spec", "time_to_fraction_spec"]
 
 IMPORTS = (
     "from symdae.kernels._trajectory import GENERIC, forms_row, normalise, origin_row, special_row, time_result",
@@ -120,58 +118,42 @@ class TableFunction:
         return "\n".join([self.name, *(sp.srepr(s) for s in self.args), *(sp.srepr(e) for e in self.outputs)])
 
 
-@dataclass(frozen=True)
-class TrajectoryModuleSpec:
-    """A generated module (:class:`symdae.codegen.spec.Spec`): table functions from SymPy plus a few lines of
-    loops."""
-
-    name: str
-    claims: tuple[str, ...]
-    functions: tuple[TableFunction, ...]
-    loops: str
-    status: bool = True  # the loops take an array ``status`` and report a code per row
-
-    def sources(self) -> Sequence[Path]:
-        """The code the module is printed by or imports (printer, this file, the engines)."""
-        return [CODEGEN / "printer.py", CODEGEN / "trajectory.py", *(ENGINES / f"{e}.py" for e in ENGINE_MODULES)]
-
-    def parts(self) -> Sequence[str]:
-        return [*(f.signature() for f in self.functions), self.loops, f"status={self.status}"]
-
-    def render(self) -> str:
-        head = header(self, IMPORTS, {"STATUS": self.status})
-        return "\n\n".join([head, *(f.source() for f in self.functions), self.loops])
-
-
-def dae_trajectory_spec() -> TrajectoryModuleSpec:
+def dae_trajectory_spec() -> ModuleSpec:
     """``dae_trajectory``: the coefficient tables of both signs of ``w1 w2`` and the loops over modes."""
     from symdae.codegen.programs import trajectory as program
     from symdae.symbols import a_hat, d_hat
 
     flat_nonneg = tuple(c for row in program.FORMS_NONNEG for c in row)
     flat_neg = tuple(c for row in program.FORMS_NEG for c in row)
-    return TrajectoryModuleSpec(
+    return ModuleSpec(
         name="dae_trajectory",
         claims=("pf.table_nonneg", "pf.table_neg", "pf.ratio_of_forms", "pf.coefficients_nonnegative",
                 "pf.normalisation", "pf.unit_circle", "pf.product_form", "stable.equals_eq5",
                 "stable.p_solves", "stable.q_solves", "stable.degenerate_solution"),
         functions=(TableFunction("table_nonneg", (*program.KERNEL_ARGS, d_hat), flat_nonneg),
                    TableFunction("table_neg", (*program.KERNEL_ARGS, a_hat), flat_neg)),
-        loops=TRAJECTORY_LOOPS,
+        imports=IMPORTS,
+        glue=TRAJECTORY_LOOPS,
+        generator="trajectory",
+        engines=ENGINE_MODULES,
+        constants=(("STATUS", True),),  # the loops take an array ``status`` and report a code per row
     )
 
 
-def time_to_fraction_spec() -> TrajectoryModuleSpec:
+def time_to_fraction_spec() -> ModuleSpec:
     """``time_to_fraction``: the ratio ``1/g_f − 1`` and the loop over points."""
     from symdae.codegen.programs import trajectory as program
 
-    return TrajectoryModuleSpec(
+    return ModuleSpec(
         name="time_to_fraction",
         claims=("pf.time_ratio", "pf.time_gap", "pf.time_target", "pf.target_normalised", "pf.normalisation",
                 "stable.time_log1p", "stable.time_to_target", "stable.target_P", "stable.p_solves"),
         functions=(TableFunction("time_ratio", program.TIME_RATIO_ARGS, (program.TIME_RATIO_KERNEL,)),),
-        loops=TIME_LOOPS,
-        status=False,
+        imports=IMPORTS,
+        glue=TIME_LOOPS,
+        generator="trajectory",
+        engines=ENGINE_MODULES,
+        constants=(("STATUS", False),),
     )
 
 
