@@ -10,6 +10,7 @@ MODULES = (
     "eigenbasis",
     "scalar_dynamics",
     "exact_solution",
+    "exact_solution_properties",
     "fixed_points",
     "weight_decay",
     "learning_rates",
@@ -21,4 +22,7 @@ MODULES = (
     "positive_forms",
     "closed_forms",
     "weight_decay_forms",
+    "weight_decay_charts",
+    "weight_decay_balanced",
+    "weight_decay_descent",
 )

@@ -1,9 +1,10 @@
 """Closed forms the kernels evaluate (symdae; they restate the paper's results).
 
-The kernels ``fixed_point``, ``optimal_tau``, ``equivalent_kappa`` and
-``crossing_time`` are generated from the expressions below; each claim ties an
-expression (with the guards it needs at the edges of the domain) to the
-paper's result proved elsewhere.
+The kernels ``fixed_point``, ``optimal_tau`` and ``equivalent_kappa`` are
+generated from the programs of :mod:`symdae.codegen.programs.elementwise`
+(with the guards they need at the edges of the domain); each claim below ties a
+program to the paper's result proved elsewhere, and ``kernels.crossing_time``
+ties the stable form's time to ``w = 0`` to Eq. (5)'s crossing time.
 
 Units: every kernel answers in mode units. One epoch of full-batch gradient
 descent with rate ``α`` on ``N`` samples moves a mode by ``−(1/τ) ∇ℓ`` with
@@ -19,33 +20,26 @@ from __future__ import annotations
 import sympy as sp
 
 from symdae.checking import Claim, Equality, Interval, steps
+from symdae.codegen.programs.elementwise import (
+    FIXED_POINT_KERNEL,
+    KAPPA_SMALL_EPS,
+    KAPPA_SMALL_LAM,
+    OPTIMAL_TAU_KERNEL,
+)
 from symdae.derivations._held import at, at_matrix, matmul
 from symdae.derivations.equivalence import W_STAR_EPS, W_STAR_GAMMA
 from symdae.derivations.exact_solution import CROSSING_TIME
 from symdae.derivations.learning_rates import ALPHA_EPS, ALPHA_GAMMA
-from symdae.derivations.stable_forms import G_AT_TARGET, P0, P_OF_TARGET, Q0, R, k, lam_k, p, q
+from symdae.derivations.stable_forms import G_AT_TARGET, P0, P_OF_TARGET, Q0, P_f, R, p, q
 from symdae.derivations.weight_decay import GROWTH_FACTOR, LOGISTIC_MODE
 from symdae.model import mode_loss
-from symdae.symbols import E_gamma, N, beta, delta0, eps, gam, kappa, lam, tau, w1, w2, zeta
+from symdae.symbols import E_gamma, N, beta, delta0, eps, gam, k, kappa, lam, lam_k, tau, w1, w2, w_f, zeta
 
-FIXED_POINT_KERNEL = sp.Piecewise((0, lam_k <= kappa), ((lam_k - kappa) / (lam_k + eps), True))
-"""Attracting mapping of a mode: ``(λ − κ)/(λ + ε)`` when ``λ > κ``, else the origin."""
-
-HESSIAN_AT_ONE = sp.hessian(mode_loss(), (w1, w2)).subs({w1: 1, w2: 1})
-LAMBDA_H_MODE = 2 * lam_k + 3 * eps + kappa
-OPTIMAL_TAU_KERNEL = LAMBDA_H_MODE
-"""``τ* = 2λ + 3ε + κ`` (``α* = N/τ*``): the DAE (κ = 0) and WDAE (ε = 0) rates of Supp. D, corrected."""
-
-_KAPPA_SMALL_LAM = lam_k / (1 + lam_k / eps)
-_KAPPA_SMALL_EPS = eps / (1 + eps / lam_k)
-EQUIVALENT_KAPPA_KERNEL = sp.Piecewise(
-    (0, sp.Eq(lam_k + eps, 0)), (_KAPPA_SMALL_LAM, lam_k <= eps), (_KAPPA_SMALL_EPS, True)
-)
-"""``κ = Nγ = λε/(λ + ε)`` (Supp. E, corrected) as ``m/(1 + m/M)`` with ``m = min(λ, ε)``, ``M = max(λ, ε)``:
-no intermediate exceeds ``m`` (``λε`` would overflow for rates near 1e308); 0 when λ = ε = 0."""
+LAMBDA_H_MODE = 2 * lam + 3 * eps + kappa
+"""The largest Hessian eigenvalue of ``ℓ`` at ``w1 = w2 = 1`` (Supp. D, with weight decay)."""
 
 _POSITIVE = {lam_k: lam}
-_excess = sp.Symbol("d", positive=True)  # λ = κ + d with d > 0
+_excess = sp.Symbol("d_excess", positive=True)  # λ = κ + d with d > 0
 _scale = sp.Symbol("sigma", positive=True)  # a scale of the rates
 
 CLAIMS = [
@@ -66,7 +60,7 @@ CLAIMS = [
         paper_ref="Supp. D",
         title="at w1 = w2 = 1 the Hessian of ℓ has eigenvector (1, 1) with eigenvalue 2λ + 3ε + κ",
         relation=Equality(matmul(at_matrix(sp.hessian(mode_loss(), (w1, w2)), {w1: 1, w2: 1}), sp.Matrix([1, 1])),
-                          LAMBDA_H_MODE.subs(_POSITIVE) * sp.Matrix([1, 1])),
+                          LAMBDA_H_MODE * sp.Matrix([1, 1])),
         strategy=(steps.doit, steps.expand),
         depends=("suppD.lambda_h", "suppD.wd_max"),
     ),
@@ -90,7 +84,7 @@ CLAIMS = [
               "the DAE's λ/(λ + ε): both are the (corrected) equivalent weight decay",
         relation=Equality(
             sp.Matrix([W_STAR_GAMMA.subs(gam, branch.subs({lam_k: lam}) / N)
-                       for branch in (_KAPPA_SMALL_LAM, _KAPPA_SMALL_EPS)]),
+                       for branch in (KAPPA_SMALL_LAM, KAPPA_SMALL_EPS)]),
             sp.Matrix([W_STAR_EPS, W_STAR_EPS])),
         strategy=(steps.cancel,),
         depends=("suppE.kappa_equivalent", "suppE.fixed_point"),
@@ -106,11 +100,11 @@ CLAIMS = [
                            {_excess: _scale * _excess, eps: _scale * eps, kappa: _scale * kappa}, simultaneous=True),
                        OPTIMAL_TAU_KERNEL.subs({lam_k: _scale * lam, eps: _scale * eps,
                                                 kappa: _scale * kappa}, simultaneous=True),
-                       _KAPPA_SMALL_LAM.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True),
-                       _KAPPA_SMALL_EPS.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True)]),
+                       KAPPA_SMALL_LAM.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True),
+                       KAPPA_SMALL_EPS.subs({lam_k: _scale * lam, eps: _scale * eps}, simultaneous=True)]),
             sp.Matrix([FIXED_POINT_KERNEL.subs(lam_k, kappa + _excess),
                        _scale * OPTIMAL_TAU_KERNEL.subs(lam_k, lam),
-                       _scale * _KAPPA_SMALL_LAM.subs(lam_k, lam), _scale * _KAPPA_SMALL_EPS.subs(lam_k, lam)]),
+                       _scale * KAPPA_SMALL_LAM.subs(lam_k, lam), _scale * KAPPA_SMALL_EPS.subs(lam_k, lam)]),
         ),
         strategy=(steps.cancel,),
         depends=("kernels.fixed_point", "kernels.optimal_tau", "kernels.equivalent_kappa"),
@@ -122,8 +116,7 @@ CLAIMS = [
         paper_ref="Eq. (5), Supp. B",
         title="g = e^{−Rt/τ} at w = 0 from the stable form (f = 0) is e^{−ζλt×/τ} of Eq. (5)'s crossing time",
         relation=Equality(
-            G_AT_TARGET.subs(sp.Symbol("P_f", positive=True), P_OF_TARGET.subs(sp.Symbol("w_f", positive=True), 0)
-                             ).subs({P0: p**2, Q0: q**2}),
+            G_AT_TARGET.subs(P_f, P_OF_TARGET.subs(w_f, 0)).subs({P0: p**2, Q0: q**2}),
             1 / sp.exp(CROSSING_TIME * zeta * lam / tau).subs(
                 {zeta: R / lam, beta: k * p * q / lam, delta0: (p - q) / (p + q)}, simultaneous=True),
         ),

@@ -23,7 +23,7 @@ import sympy as sp
 from symdae.checking import Claim, Equality, Inequality, Interval, steps
 from symdae.derivations import causes
 from symdae.derivations._held import at
-from symdae.symbols import N, eps, gam, kappa, lam, tau, w, w1, w2
+from symdae.symbols import N, eps, eps_pos, gam, kappa, kappa_pos, lam, tau, w, w1, w2
 
 # ---------------------------------------------------------------------------
 # Supp. E as printed.
@@ -62,8 +62,6 @@ FIG4_GAMMA_PRINTED = sp.Rational("0.091")
 
 _BALANCED_RHS = 2 * w * (lam - kappa - (lam + eps) * w)
 _BALANCED = {w1: sp.sqrt(w), w2: sp.sqrt(w)}
-_eps_pos = sp.Symbol("epsilon", positive=True)
-_kappa_pos = sp.Symbol("kappa", positive=True)
 
 _N_AWAY_FROM_1 = {N: Interval(2.0, 1e4, log=True), gam: Interval(1e-4, 1e-1, log=True)}
 _LOSS_DOMAIN = {
@@ -175,7 +173,7 @@ CLAIMS = [
         paper_ref="§5",
         title="weight decay κ > 0 slows the escape from the origin: 2(λ − κ) < 2λ",
         relation=Inequality(GROWTH_RATE, "<", 2 * lam),
-        strategy=(steps.subs({kappa: _kappa_pos}, "κ > 0"), steps.expand),
+        strategy=(steps.subs({kappa: kappa_pos}, "κ > 0", narrows="kappa > 0"), steps.expand),
         depends=("s5.growth_rates",),
         domain={kappa: Interval(1e-3, 50.0, log=True)},
     ),
@@ -193,7 +191,7 @@ CLAIMS = [
         paper_ref="§5",
         title="for ε > 0 that rate is below the DAE's 2λ",
         relation=Inequality(2 * lam * W_STAR_EPS, "<", 2 * lam),
-        strategy=(steps.subs({eps: _eps_pos}, "ε > 0"), steps.factor),
+        strategy=(steps.subs({eps: eps_pos}, "ε > 0", narrows="epsilon > 0"), steps.factor),
         depends=("s5.equivalent_growth",),
         domain={eps: Interval(1e-3, 50.0, log=True)},
     ),

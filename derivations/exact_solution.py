@@ -12,19 +12,16 @@ Supplement B derives (5) in five moves, followed here one claim each:
    ``δf``, and solving it gives the printed ``δf`` of (5);
 5. ``w = (c0/2) sinh(2 atanh δf) = c0 δf / (1 − δf²)``.
 
-Then (5) itself is checked directly: it solves the ODE (9), starts at ``w0``,
-tends to the fixed point ``λ/(λ + ε)``, becomes the logistic curve of a
-balanced initialisation as ``c0 → 0``, and crosses zero at a closed-form time
-when it starts below zero. The rational forms exported here (``DELTA_F``,
-``W_RATIONAL``, ...) are what the kernels evaluate; each is proved equal to the
-printed formula.
+Eq. (5) itself is checked in :mod:`symdae.derivations.exact_solution_properties`.
+The rational forms exported here (``DELTA_F``, ``W_RATIONAL``, ...) are proved
+equal to the printed formula there.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from symdae.checking import Claim, Equality, Inequality, Interval, Limit, steps
+from symdae.checking import Claim, Equality, Inequality, Interval, steps
 from symdae.symbols import E, beta, c0, delta, delta0, eps, lam, t, tau, theta, w0, w1, w2, zeta
 
 # Eq. (5) exactly as printed, in the paper's auxiliary symbols.
@@ -43,7 +40,7 @@ EQ5_WHERE = {
 }
 
 # ---------------------------------------------------------------------------
-# Verified expressions (the kernels lambdify these).
+# Verified expressions: the rational forms of Eq. (5), each proved equal to the printed formula.
 
 #: The fixed point of the noisy mode, ``w* = λ/(λ + ε)``.
 W_STAR = lam / (lam + eps)
@@ -81,25 +78,19 @@ _E0 = sp.exp(2 * sp.sign(w0) * lam * t / tau)
 LOGISTIC_BALANCED = W_STAR * _E0 / (_E0 - 1 + W_STAR / w0)
 
 # ---------------------------------------------------------------------------
-# Local symbols of the proofs.
+# Proof helpers (shared with :mod:`symdae.derivations.exact_solution_properties`).
 
-_ZETA_RELATION = steps.modulo([zeta**2 - beta**2 - 4], [zeta])
-_EPS_OF_BETA = steps.subs({eps: lam * (beta / c0 - 1)}, "ε = λ(β/c0 − 1)")
-_ZETA_OF_BETA = {zeta: sp.sqrt(beta**2 + 4)}
-_BETA_ZETA_OF_EPS = {zeta: sp.sqrt(beta**2 + 4), beta: c0 * (1 + eps / lam)}
+ZETA_RELATION = steps.modulo([zeta**2 - beta**2 - 4], [zeta])
+"""Reduce modulo ``ζ² = β² + 4``."""
+ZETA_OF_BETA = {zeta: sp.sqrt(beta**2 + 4)}
 
 # Parameters that make β, ζ = √(β² + 4) rational: β = p − 1/p, ζ = p + 1/p, p = 1 + q > 1.
 _q = sp.Symbol("q", positive=True)
-_m = sp.Symbol("m", positive=True)
+m_rational = sp.Symbol("mu", positive=True)
+"""The positive parameter of ``δ0`` in the sign proofs (``δ0 = μ − 1``, ``δ0 = −1/(1 + μ)``)."""
 _e = sp.Symbol("e", nonnegative=True)
 _p = 1 + _q
-_BETA_ZETA_RATIONAL = {beta: _p - 1 / _p, zeta: _p + 1 / _p}
-
-# Signed initial values for the balanced limits.
-_w0_pos = sp.Symbol("w0", positive=True)
-_w0_neg = sp.Symbol("w0", negative=True)
-_w_star = sp.Symbol("w_star", positive=True)
-_W_STAR_SUBS = steps.subs({_w_star: W_STAR}, "w* = λ/(λ + ε)")
+BETA_ZETA_RATIONAL = {beta: _p - 1 / _p, zeta: _p + 1 / _p}
 
 _upper = {w1: sp.sqrt(c0) * sp.sinh(theta / 2), w2: sp.sqrt(c0) * sp.cosh(theta / 2)}
 _lower = {w1: sp.sqrt(c0) * sp.cosh(theta / 2), w2: sp.sqrt(c0) * sp.sinh(theta / 2)}
@@ -108,23 +99,6 @@ _EQ9_RHS = (lam - w1 * w2 * (lam + eps)) * (w1**2 + w2**2)
 _TANH_HALF = steps.subs({sp.tanh(theta / 2): delta}, "tanh(θ/2) = δ")
 
 _THETA_DOMAIN = {theta: Interval(-6.0, 6.0)}
-_TIME_DOMAIN = {t: Interval(0.0, 10.0), tau: Interval(0.1, 100.0, log=True),
-                lam: Interval(1e-3, 1e2, log=True), eps: Interval(0.0, 50.0)}
-
-
-def _balanced_limit_expr(w0_signed: sp.Symbol) -> sp.Expr:
-    """Eq. (5) in its rational form, every auxiliary symbol written out in ``c0``.
-
-    ``β = c0/w*`` (``w* = λ/(λ + ε)``, so ``β = c0(1 + ε/λ)``), ``ζ = √(β² + 4)``,
-    ``E = e^{ζλt/τ}`` and ``δ0`` in its cancellation-free form.
-    """
-    w_rational = sp.cancel(W_RATIONAL)
-    w_rational = w_rational.subs(E, sp.exp(zeta * lam * t / tau))
-    w_rational = w_rational.subs(zeta, sp.sqrt(beta**2 + 4))
-    return w_rational.subs({beta: c0 / _w_star, delta0: DELTA0_OF_W0.subs(w0, w0_signed)})
-
-
-_E_CROSS = sp.exp(zeta * lam * CROSSING_TIME / tau)
 
 CLAIMS = [
     # -- Supp. B: hyperbolic coordinates ------------------------------------
@@ -193,10 +167,10 @@ CLAIMS = [
         title="d/dθ of τ/(ζλ) ln((ζ + β + 2 tanh(θ/2))/(ζ − β − 2 tanh(θ/2))) is τ/(λ(2 − β sinh θ)) "
               "when ζ² = β² + 4 (the printed antiderivative, proved by differentiation)",
         relation=Equality(sp.Derivative(TIME_ANTIDERIVATIVE, theta), tau / THETA_ODE_RHS),
-        strategy=(steps.doit, steps.rewrite(sp.tanh), _TANH_HALF, _ZETA_RELATION),
+        strategy=(steps.doit, steps.rewrite(sp.tanh), _TANH_HALF, ZETA_RELATION),
         depends=("suppB.theta_ode",),
         domain=_THETA_DOMAIN,
-        where=_ZETA_OF_BETA,
+        where=ZETA_OF_BETA,
         condition=zeta - beta - 2 * sp.tanh(theta / 2) > 0,
     ),
     Claim(
@@ -212,7 +186,7 @@ CLAIMS = [
         ),
         strategy=(steps.expand, steps.cancel),
         depends=("suppB.time_integral",),
-        where=_ZETA_OF_BETA,
+        where=ZETA_OF_BETA,
         condition=sp.And(zeta - beta - 2 * delta > 0, zeta - beta - 2 * delta0 > 0),
     ),
     # -- Supp. B: solving for δf --------------------------------------------
@@ -256,13 +230,13 @@ CLAIMS = [
               "so solving for δf divides by nothing that vanishes",
         relation=Inequality(DELTA_F_DENOMINATOR, "<", 0),
         strategy=(
-            steps.subs({**_BETA_ZETA_RATIONAL, delta0: _m - 1, E: 1 + _e},
-                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = m − 1 (m > 0), E = 1 + e (e ≥ 0)",
-                       narrows="β, δ0 + 1 > 0 and E ≥ 1, parametrised as β = p − 1/p (p > 1), δ0 = m − 1, E = 1 + e"),
+            steps.subs({**BETA_ZETA_RATIONAL, delta0: m_rational - 1, E: 1 + _e},
+                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = μ − 1 (μ > 0), E = 1 + e (e ≥ 0)",
+                       narrows="β, δ0 + 1 > 0 and E ≥ 1, parametrised as β = p − 1/p (p > 1), δ0 = μ − 1, E = 1 + e"),
             steps.factor,
         ),
         depends=("suppB.linear_in_delta_f",),
-        where=_ZETA_OF_BETA,
+        where=ZETA_OF_BETA,
     ),
     Claim(
         id="suppB.delta_f",
@@ -275,7 +249,7 @@ CLAIMS = [
         ),
         strategy=(steps.numerator, steps.expand),
         depends=("suppB.linear_in_delta_f", "suppB.denominator_negative"),
-        where=_ZETA_OF_BETA,
+        where=ZETA_OF_BETA,
     ),
     Claim(
         id="suppB.sinh_2atanh",
@@ -287,124 +261,5 @@ CLAIMS = [
         ),
         strategy=(steps.rewrite(sp.exp), steps.rewrite(sp.log), steps.cancel),
         depends=("suppB.coords_upper",),
-    ),
-    # -- Eq. (5) ------------------------------------------------------------
-    Claim(
-        id="eq5.printed_form",
-        paper_ref="Eq. (5)",
-        title="the printed w(t) = (c0/2) sinh(2 atanh[...]) equals the rational form c0 δf/(1 − δf²)",
-        relation=Equality(EQ5_W_PRINTED, W_RATIONAL),
-        strategy=(steps.subs({DELTA_F: delta}, "the common argument δf → δ"),
-                  steps.rewrite(sp.exp), steps.rewrite(sp.log), steps.cancel),
-        depends=("suppB.delta_f", "suppB.sinh_2atanh"),
-        where=_ZETA_OF_BETA,
-    ),
-    Claim(
-        id="eq5.solves_ode",
-        paper_ref="Eq. (5)",
-        title="Eq. (5) solves (9): τ dw/dt = (λ − w(λ + ε)) c0(1 + δf²)/(1 − δf²) for E = e^{ζλt/τ}",
-        relation=Equality(
-            tau * sp.Derivative(W_RATIONAL.subs(E, sp.exp(zeta * lam * t / tau)), t),
-            ((lam - W_OF_DELTA * (lam + eps)) * NORM_OF_DELTA).subs(delta, DELTA_F)
-            .subs(E, sp.exp(zeta * lam * t / tau)),
-        ),
-        strategy=(steps.doit, steps.subs({sp.exp(zeta * lam * t / tau): E}, "e^{ζλt/τ} = E"),
-                  _EPS_OF_BETA, _ZETA_RELATION),
-        depends=("eq5.printed_form", "suppB.eq9", "suppB.delta_ode"),
-        domain=_TIME_DOMAIN,
-        where=_BETA_ZETA_OF_EPS,
-    ),
-    Claim(
-        id="eq5.initial_delta",
-        paper_ref="Eq. (5)",
-        title="at t = 0 (E = 1) δf = δ0",
-        relation=Equality(sp.Subs(DELTA_F, E, 1), delta0),
-        strategy=(steps.doit, steps.cancel),
-        depends=("suppB.delta_f",),
-        where=_ZETA_OF_BETA,
-    ),
-    Claim(
-        id="eq5.delta0_stable",
-        paper_ref="Eq. (5)",
-        title="δ0 = tanh(asinh(2w0/c0)/2) = 2w0/(c0 + √(c0² + 4w0²)) (no cancellation for either sign)",
-        relation=Equality(EQ5_WHERE[delta0], DELTA0_OF_W0),
-        strategy=(steps.rewrite(sp.exp), steps.rewrite(sp.log), steps.numerator, steps.expand),
-        depends=(),
-        domain={w0: Interval(1e-3, 10.0, log=True, signed=True)},
-    ),
-    Claim(
-        id="eq5.initial_value",
-        paper_ref="Eq. (5)",
-        title="at t = 0 (E = 1) Eq. (5) gives w = w0 when δ0 = tanh(asinh(2w0/c0)/2)",
-        relation=Equality(W_RATIONAL.subs(E, 1).subs(delta0, EQ5_WHERE[delta0]), w0),
-        strategy=(steps.rewrite(sp.exp), steps.rewrite(sp.log), steps.numerator, steps.expand),
-        depends=("eq5.initial_delta", "eq5.printed_form"),
-        domain={w0: Interval(1e-3, 10.0, log=True, signed=True)},
-        where=_BETA_ZETA_OF_EPS,
-    ),
-    Claim(
-        id="eq5.limit_delta",
-        paper_ref="Eq. (5)",
-        title="as t → ∞ (E → ∞) δf → (ζ − β)/2, the root of 1 − βδ − δ² in (−1, 1)",
-        relation=Limit(DELTA_F, E, sp.oo, DELTA_F_LIMIT),
-        strategy=(steps.cancel,),
-        depends=("suppB.delta_f", "suppB.delta_ode"),
-        where=_ZETA_OF_BETA,
-    ),
-    Claim(
-        id="eq5.fixed_point",
-        paper_ref="Eq. (5)",
-        title="as t → ∞ (E → ∞) Eq. (5) tends to the fixed point w* = λ/(λ + ε)",
-        relation=Limit(W_RATIONAL, E, sp.oo, W_STAR),
-        strategy=(_EPS_OF_BETA, _ZETA_RELATION),
-        depends=("eq5.limit_delta", "eq5.printed_form"),
-        where=_BETA_ZETA_OF_EPS,
-    ),
-    Claim(
-        id="eq5.balanced_limit",
-        paper_ref="Eq. (5)",
-        title="balanced initialisation, c0 → 0+ with w0 > 0: Eq. (5) tends to the logistic "
-              "w* E0/(E0 − 1 + w*/w0), w* = λ/(λ + ε), E0 = e^{2λt/τ}",
-        relation=Limit(_balanced_limit_expr(_w0_pos), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, _w0_pos)),
-        strategy=(_W_STAR_SUBS, steps.cancel),
-        depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
-        domain={_w0_pos: Interval(1e-3, 10.0, log=True), **_TIME_DOMAIN},
-        where={_w_star: W_STAR},
-    ),
-    Claim(
-        id="eq5.balanced_limit_negative",
-        paper_ref="Eq. (5)",
-        title="balanced initialisation, c0 → 0+ with w0 < 0: Eq. (5) tends to w* E0/(E0 − 1 + w*/w0) "
-              "with E0 = e^{−2λt/τ} (decay to the saddle w = 0)",
-        relation=Limit(_balanced_limit_expr(_w0_neg), c0, sp.S.Zero, LOGISTIC_BALANCED.subs(w0, _w0_neg)),
-        strategy=(_W_STAR_SUBS, steps.cancel),
-        depends=("eq5.printed_form", "eq5.delta0_stable", "eq5.solves_ode"),
-        domain={_w0_neg: Interval(-10.0, -1e-3), **_TIME_DOMAIN},
-        where={_w_star: W_STAR},
-    ),
-    Claim(
-        id="eq5.crossing_time",
-        paper_ref="Eq. (5)",
-        title="δf = 0 (w crosses zero) at t× = τ/(ζλ) ln[(ζ + β)(ζ − β − 2δ0)/((ζ − β)(ζ + β + 2δ0))]",
-        relation=Equality(DELTA_F.subs(E, _E_CROSS), 0),
-        strategy=(steps.numerator, steps.expand),
-        depends=("suppB.delta_f", "suppB.exp_form"),
-        domain={delta0: Interval(-0.999, -1e-3)},
-        where=_ZETA_OF_BETA,
-    ),
-    Claim(
-        id="eq5.crossing_time_positive",
-        paper_ref="Eq. (5)",
-        title="for δ0 < 0 the crossing happens at a positive time: e^{ζλt×/τ} > 1",
-        relation=Inequality(_E_CROSS, ">", 1),
-        strategy=(
-            steps.subs({**_BETA_ZETA_RATIONAL, delta0: -1 / (1 + _m)},
-                       "β = p − 1/p, ζ = p + 1/p (p = 1 + q, q > 0), δ0 = −1/(1 + m) (m > 0)",
-                       narrows="β > 0 and −1 < δ0 < 0, parametrised as β = p − 1/p (p > 1), δ0 = −1/(1 + m)"),
-            steps.factor,
-        ),
-        depends=("eq5.crossing_time",),
-        domain={delta0: Interval(-0.999, -1e-3)},
-        where=_ZETA_OF_BETA,
     ),
 ]

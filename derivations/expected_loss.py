@@ -232,7 +232,7 @@ CONTINUOUS_TIME = steps.subs(CONTINUOUS_WHERE, label="subs(τ = N/α, ε = N s²
 sigma_n = sp.Symbol("sigma", positive=True)
 b_laplace = sp.Symbol("b", positive=True)
 a_uniform = sp.Symbol("a", positive=True)
-r_logistic = sp.Symbol("r", positive=True)
+r_logistic = sp.Symbol("r_n", positive=True)
 NOISE_DISTRIBUTIONS = {  # random variable, E[n²], name, ε in words
     "gaussian": (stats.Normal("n", 0, sigma_n), sigma_n**2, "Gaussian N(0, σ²)", "Nσ²"),
     "laplace": (stats.Laplace("n", 0, b_laplace), 2 * b_laplace**2, "Laplace with scale b", "2Nb²"),

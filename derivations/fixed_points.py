@@ -70,7 +70,7 @@ _ON_MANIFOLD = {w2: FIXED_POINT / w1}
 _EQ9_RHS = (lam - w1 * w2 * (lam + eps)) * (w1**2 + w2**2)
 
 #: On the manifold ``w1 ≠ 0``; a symbol saying so lets SymPy sign ``w1²``.
-_w1_nonzero = sp.Symbol("w1", real=True, nonzero=True)
+_w1_nonzero = sp.Symbol("w1_nonzero", real=True, nonzero=True)
 _NONZERO_W1 = {w1: Interval(0.05, 5.0, log=True, signed=True)}
 _TAU_WIDE = {tau: Interval(0.05, 20.0, log=True)}
 
@@ -167,7 +167,7 @@ CLAIMS = [
         paper_ref="§4, Fig. 1",
         title="... with positive trace (λ + ε)(w1² + w2²): positive semi-definite, a valley of minima",
         relation=Inequality(_HESSIAN.subs(_ON_MANIFOLD).trace(), ">", 0),
-        strategy=(steps.subs({w1: _w1_nonzero}, "w1 ≠ 0 on the manifold"), steps.factor),
+        strategy=(steps.subs({w1: _w1_nonzero}, "w1 ≠ 0 on the manifold", narrows="w1 ≠ 0"), steps.factor),
         depends=("s4.manifold_hessian_singular",),
         domain=_NONZERO_W1,
     ),

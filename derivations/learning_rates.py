@@ -34,7 +34,7 @@ from symdae.derivations import causes
 from symdae.derivations._held import at, matmul
 from symdae.derivations.equivalence import KAPPA_EQUIVALENT
 from symdae.model import mode_loss
-from symdae.symbols import N, eps, gam, kappa, lam, tau, w1, w2
+from symdae.symbols import N, eps, eps_pos, gam, kappa, lam, tau, w1, w2
 
 # ---------------------------------------------------------------------------
 # Supp. D and Eq. (8) as printed.
@@ -91,8 +91,7 @@ _u = sp.Symbol("u", nonnegative=True)
 _d = sp.Symbol("d", nonnegative=True)
 _SEGMENT_U = {_u: Interval(0.0, 1.0)}
 _SEGMENT_D = {_d: Interval(0.0, 1.0)}
-_eps_pos = sp.Symbol("epsilon", positive=True)
-_EPS_POSITIVE = steps.subs({eps: _eps_pos}, "ε > 0")
+_EPS_POSITIVE = steps.subs({eps: eps_pos}, "ε > 0", narrows="epsilon > 0")
 _RATE_DOMAIN = {
     N: Interval(2.0, 1e4, log=True),
     gam: Interval(1e-4, 1e-1, log=True),

@@ -25,12 +25,12 @@ itself. The kernel carries each coefficient as an extended float (a float64
 mantissa and an unbounded exponent, :mod:`symdae.kernels._xf`), so the only
 rounding to float64 is that of the result.
 
-:data:`FORMS_NONNEG` and :data:`FORMS_NEG` are the coefficient tables the
-kernel is generated from; the claims below prove that they are the stable
-form (hence the printed Eq. (5)), that every coefficient is non-negative,
-and that the normalisation the kernel computes gives ``λ̂``, ``m̂``, ``T``.
-The time to reach a fraction of the fixed point is treated the same way
-(:data:`TIME_RATIO_KERNEL`).
+The coefficient tables the kernel is generated from are the programs
+``FORMS_NONNEG`` and ``FORMS_NEG`` of :mod:`symdae.codegen.programs.trajectory`;
+the claims below prove that they are the stable form (hence the printed
+Eq. (5)), that every coefficient is non-negative, and that the normalisation
+the kernel computes gives ``λ̂``, ``m̂``, ``T``. The time to reach a fraction of
+the fixed point is treated the same way (``TIME_RATIO_KERNEL`` there).
 """
 
 from __future__ import annotations
@@ -39,35 +39,13 @@ import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
 from symdae.checking import Claim, Equality, Inequality, Interval, steps
-from symdae.derivations.stable_forms import (
-    P0,
-    P0_,
-    Q0,
-    Q0_,
-    S_,
-    TIME_RATIO,
-    W_OF_G,
-    P_target,
-    R,
-    fraction,
-    g,
-    k,
-    k_,
-    kc0,
-    lam_k,
-)
-from symdae.symbols import lam, tau
+from symdae.codegen.programs.trajectory import FORMS_NEG, FORMS_NONNEG, GAP_START, GAP_TARGET, PI_TARGET
+from symdae.derivations.stable_forms import P0, Q0, W_OF_G, R, g, time_ratio
+from symdae.symbols import T_w, a_hat, d_hat, fraction, k, lam, lam_hat, m_hat, p_hat, q_hat, s_hat, tau
 
-# --- normalised variables -------------------------------------------------------------------
-lam_hat = sp.Symbol("lambda_hat", nonnegative=True)  # λ̂ = 2λ/R
-m_hat = sp.Symbol("m_hat", nonnegative=True)  # m̂ = k c0 / R
-T_w = sp.Symbol("T_w", positive=True)  # T = k S² / (2R)
-p_hat = sp.Symbol("p_hat", positive=True)  # |w1 + w2| / S
-q_hat = sp.Symbol("q_hat", positive=True)  # |w2 − w1| / S
-s_hat = sp.Symbol("s_hat", positive=True)  # p̂ + q̂
-d_hat = sp.Symbol("d_hat", real=True)  # p̂ − q̂ = 4 w1 w2 / (S² ŝ)
-a_hat = sp.Symbol("a_hat", positive=True)  # |d̂| = q̂ − p̂ when d̂ < 0
+# --- normalised variables (λ̂, m̂, T, p̂, q̂, ŝ, d̂, â: symdae.symbols) ----------------------------
 S_w = sp.Symbol("S_w", positive=True)  # the power of two of the weights' size
+kc0 = sp.Symbol("kc0", real=True)  # k c0
 
 UNIT_CIRCLE = lam_hat**2 + m_hat**2 - 1
 """``λ̂² + m̂² = 1``: from ``R² = 4λ² + (kc0)²``."""
@@ -98,37 +76,9 @@ _STABLE_NORMALISED = W_OF_G.subs(
 )
 """The stable form with ``P0 = S²p̂²``, ``Q0 = S²q̂²``, ``λ = λ̂R/2``, ``k = 2RT/S²``."""
 
-# --- the kernel's coefficient tables ----------------------------------------------------------
-# Each entry is (u, v, w) of a form u (1 − g) + v + w g; the forms are, in order,
-# D_P, D_Q, F, E+ (early, Rt/τ <= 1), E− (early), E+ (late), E− (late), with E = E+ − E−.
-_B_KERNEL = m_hat**2 / (2 * (1 + lam_hat))  # = (1 − λ̂)/2 on the unit circle, without cancellation
-FORM_NAMES = ("D_P", "D_Q", "F", "E_plus_early", "E_minus_early", "E_plus_late", "E_minus_late")
-
-_E_NONNEG = (lam_hat * s_hat / 2, d_hat * lam_hat**2 / (2 * (1 + m_hat)), d_hat * (1 + m_hat) / 2)
-FORMS_NONNEG: tuple[tuple[sp.Expr, sp.Expr, sp.Expr], ...] = (
-    (p_hat**2 * T_w, _B_KERNEL, _A),
-    (q_hat**2 * T_w, _A, _B_KERNEL),
-    ((m_hat * s_hat + lam_hat * d_hat) / 2, s_hat / 2, s_hat / 2),
-    _E_NONNEG,
-    (sp.S.Zero, sp.S.Zero, sp.S.Zero),
-    _E_NONNEG,
-    (sp.S.Zero, sp.S.Zero, sp.S.Zero),
-)
-"""Coefficients for ``d̂ >= 0`` (``w1 w2 >= 0``): ``E`` is a form itself, ``E− = 0``."""
-
-FORMS_NEG: tuple[tuple[sp.Expr, sp.Expr, sp.Expr], ...] = (
-    (p_hat**2 * T_w, _B_KERNEL, _A),
-    (q_hat**2 * T_w, _A, _B_KERNEL),
-    (m_hat * s_hat / 2, (2 * p_hat + a_hat * m_hat**2 / (1 + lam_hat)) / 2, (s_hat + lam_hat * a_hat) / 2),
-    ((lam_hat * s_hat + a_hat * m_hat) / 2, sp.S.Zero, sp.S.Zero),
-    (sp.S.Zero, a_hat / 2, a_hat / 2),
-    (sp.S.Zero, lam_hat * p_hat + a_hat * lam_hat * m_hat / (1 + lam_hat + m_hat), sp.S.Zero),
-    (sp.S.Zero, sp.S.Zero, (lam_hat * s_hat + a_hat * (1 + m_hat)) / 2),
-)
-"""Coefficients for ``d̂ < 0`` in terms of ``â = |d̂| = q̂ − p̂`` (so ``p̂ < q̂``)."""
-
-KERNEL_ARGS = (lam_hat, m_hat, T_w, p_hat, q_hat, s_hat)
-"""The normalised inputs of both tables (then ``d̂``, or ``â`` for :data:`FORMS_NEG`)."""
+# The kernel's coefficient tables (FORMS_NONNEG, FORMS_NEG of symdae.codegen.programs.trajectory): each
+# entry is (u, v, w) of a form u (1 − g) + v + w g; the forms are, in order, D_P, D_Q, F, E+ (early,
+# Rt/τ <= 1), E− (early), E+ (late), E− (late), with E = E+ − E−.
 
 
 def _ratio(table: tuple[tuple[sp.Expr, sp.Expr, sp.Expr], ...], late: bool) -> sp.Expr:
@@ -159,22 +109,10 @@ pi_0 = p_hat**2 * T_w  # k P0 / (2R)
 nu_0 = q_hat**2 * T_w  # k Q0 / (2R)
 pi_f = sp.Symbol("pi_f", positive=True)  # k P_f / (2R) at the target
 G_f = sp.Symbol("G_f", positive=True)  # (R + 2λ − k P_f)/R
-PI_TARGET = (fraction * lam_hat + hypot(fraction * lam_hat, m_hat)) / 2
-"""``k P_f/(2R)`` for the target ``w_f = f λ/k``."""
-GAP_TARGET = (1 - fraction) * lam_hat * (1 + lam_hat * (1 + fraction) / (1 + hypot(fraction * lam_hat, m_hat)))
-"""``(R + 2λ − k P_f)/R``, written without cancellation (it is 0 exactly when f = 1 or λ = 0)."""
-# π_f − π without cancellation: with ŵ = w/S², ĉ = p̂q̂, ŝ_w = √(4ŵ² + ĉ²) and P/S² = 2ŵ + ŝ_w,
-# P_f − P0 = 2(w_f − w0)(P_f + P0)/(ŝ_f + ŝ_0): every factor positive, w_f − w0 > 0 before the target.
-w_hat_f = fraction * lam_hat / (4 * T_w)
-w_hat_0 = d_hat * s_hat / 4
-_s_f = hypot(2 * w_hat_f, p_hat * q_hat)
-_s_0 = (p_hat**2 + q_hat**2) / 2
-GAP_START = 2 * T_w * (w_hat_f - w_hat_0) * (2 * w_hat_f + _s_f + p_hat**2) / (_s_f + _s_0)
-"""``π_f − π = k(P_f − P0)/(2R)``, the distance to the target, from ``w_f − w0`` (no cancellation)."""
+# The kernel's π_f, G_f and π_f − π, written without cancellation: PI_TARGET, GAP_TARGET and GAP_START of
+# symdae.codegen.programs.trajectory, whose TIME_RATIO_KERNEL is TIME_RATIO_GENERIC with π_f − π = GAP_START
+# and G_f = GAP_TARGET.
 TIME_RATIO_GENERIC = (pi_f - pi_0) * ((1 + lam_hat) ** 2 + m_hat**2) / (pi_0 * G_f * (1 + lam_hat + 2 * nu_0))
-TIME_RATIO_KERNEL = (GAP_START * ((1 + lam_hat) ** 2 + m_hat**2) / (pi_0 * G_f * (1 + lam_hat + 2 * nu_0))).subs(
-    G_f, GAP_TARGET)
-"""``1/g_f − 1`` in normalised variables; the kernel returns ``(τ/R) ln(1 + ratio)``."""
 W0_NORMALISED = d_hat * s_hat
 """``w1 w2 / (S²/4)``: compared with ``f w* / (S²/4) = f λ̂ / T``."""
 W_STAR_NORMALISED = lam_hat / T_w
@@ -277,9 +215,8 @@ CLAIMS = [
         paper_ref="§8 (training time), stable form",
         title="1/g_f − 1 = (π_f − π)((1+λ̂)² + m̂²)/(π G_f (1 + λ̂ + 2ν)), π = p̂²T, ν = q̂²T, π_f = kP_f/(2R)",
         relation=Equality(
-            TIME_RATIO.subs({S_: R + 2 * lam_k, k_: k, P0_: P0, Q0_: Q0, kc0: k * sp.sqrt(P0 * Q0),
-                             P_target: 2 * R * pi_f / k}, simultaneous=True)
-            .subs({P0: S_w**2 * p_hat**2, Q0: S_w**2 * q_hat**2, lam_k: lam_hat * R / 2,
+            time_ratio(R + 2 * lam, k, P0, Q0, k * sp.sqrt(P0 * Q0), 2 * R * pi_f / k)
+            .subs({P0: S_w**2 * p_hat**2, Q0: S_w**2 * q_hat**2, lam: lam_hat * R / 2,
                    k: 2 * R * T_w / S_w**2}, simultaneous=True),
             TIME_RATIO_GENERIC.subs(G_f, 1 + lam_hat - 2 * pi_f).subs(_M_OF_T),
         ),

@@ -35,7 +35,7 @@ from symdae.symbols import eps, kappa, lam, tau, w1, w2
 H = 3
 _a = sp.Matrix(sp.symbols("a1:4", real=True))
 _b = sp.Matrix(sp.symbols("b1:4", real=True))
-u_, p_, q_ = sp.symbols("u p q", real=True)
+u_, p_, q_ = sp.symbols("u_ab p_aa q_bb", real=True)  # u = a·b, p = a·a, q = b·b
 k = lam + eps
 
 U = (_a.T * _b)[0]

@@ -31,13 +31,12 @@ import sympy as sp
 from symdae.checking import Claim, Equality, Interval, Limit, steps
 from symdae.derivations.exact_solution import EQ5_THETA_PRINTED, EQ5_W_PRINTED
 from symdae.model import mode_flow
-from symdae.symbols import E, beta, c0, delta0, eps, kappa, lam, t, tau, w1, w2, zeta
+from symdae.symbols import E, beta, c0, delta0, eps, k, kappa, lam, t, tau, w0_pos, w1, w2, w_f, zeta
 
 # Coordinates and constants of the stable form.
 P, Q = sp.symbols("P Q", positive=True)
 P0, Q0 = sp.symbols("P0 Q0", positive=True)
 p, q = sp.symbols("p q", positive=True)  # p = |w1 + w2|, q = |w2 − w1|
-k = sp.Symbol("k", positive=True)  # k = λ + ε
 R = sp.Symbol("R", positive=True)  # R = √(4λ² + k² P0 Q0) = ζλ
 g = sp.Symbol("g", positive=True)  # g = exp(−R t / τ)
 
@@ -55,12 +54,6 @@ _WHERE_R = {R: sp.sqrt(4 * lam**2 + k**2 * P0 * Q0)}
 _MOD_R = steps.modulo([R_RELATION], [R])
 _DOMAIN_G = {g: Interval(1e-6, 1.0, log=True), k: Interval(1e-3, 1e3, log=True),
              P0: Interval(1e-4, 10.0, log=True), Q0: Interval(1e-4, 10.0, log=True)}
-
-# --- symbols of the kernels' time formula (see :mod:`symdae.derivations.positive_forms`) -------
-lam_k = sp.Symbol("lambda", nonnegative=True)
-"""The kernels' eigenvalue: λ = 0 is allowed there (a direction without variance)."""
-k_, P0_, Q0_, kc0, S_ = sp.symbols("k_ P0_ Q0_ kc0 S_", real=True)
-
 
 _PQ_GENERIC = {P0: p**2, Q0: q**2}
 _GENERIC_WHERE = {R: sp.sqrt(4 * lam**2 + k**2 * p**2 * q**2)}
@@ -85,18 +78,20 @@ def _ode_residual(sol: sp.Expr, rhs: sp.Expr) -> sp.Expr:
 
 
 # --- time to reach a target mapping ---------------------------------------------------------
-w_f = sp.Symbol("w_f", positive=True)  # the target mapping f λ/(λ + ε)
-P_f = sp.Symbol("P_f", positive=True)  # P at the target
+P_f = sp.Symbol("P_f", positive=True)  # P at the target mapping w_f = f λ/(λ + ε)
 S_SUM = R + 2 * lam
 P_OF_TARGET = 2 * w_f + sp.sqrt(4 * w_f**2 + P0 * Q0)
 """P at the moment w = w_f (the positive root of P² − 4 w_f P − c0² = 0)."""
 G_AT_TARGET = P0 * (S_SUM - k * P_f) * (S_SUM + k * Q0) / ((S_SUM - k * P0) * (S_SUM * P_f + k * P0 * Q0))
 """``g = e^{−Rt/τ}`` at which ``P(g) = P_f``: P(g) is a Möbius map of g, so this is linear."""
 
-fraction = sp.Symbol("f", nonnegative=True)
-P_target = sp.Symbol("P_target", real=True)
-TIME_RATIO = (P_target - P0_) * (S_**2 + kc0**2) / (P0_ * (S_ - k_ * P_target) * (S_ + k_ * Q0_))
-"""``1/g_f − 1``: for short times ``(τ/R) log1p`` of it keeps full relative accuracy."""
+
+
+def time_ratio(s: sp.Expr, k_: sp.Expr, p0: sp.Expr, q0: sp.Expr, kc0: sp.Expr, p_target: sp.Expr) -> sp.Expr:
+    """``1/g_f − 1 = (P_f − P0)(S² + (kc0)²)/(P0(S − kP_f)(S + kQ0))``: for short times ``(τ/R) log1p`` of it
+    keeps full relative accuracy (``S = R + 2λ``, ``kc0 = k√(P0Q0)``, ``P_f = p_target``)."""
+    return (p_target - p0) * (s**2 + kc0**2) / (p0 * (s - k_ * p_target) * (s + k_ * q0))
+
 CLAIMS = [
     Claim(
         id="stable.pq_coordinates",
@@ -223,9 +218,8 @@ CLAIMS = [
         paper_ref="Eq. (5), c0 → 0",
         title="balanced start (Q0 = 0, R = 2λ): the stable form is the logistic w*w0/(w0(1−g) + w*g)",
         relation=Equality(
-            W_OF_G.subs({Q0: 0, R: 2 * lam, P0: 4 * sp.Symbol("w0", positive=True)}),
-            (lam / k) * sp.Symbol("w0", positive=True)
-            / (sp.Symbol("w0", positive=True) * (1 - g) + (lam / k) * g),
+            W_OF_G.subs({Q0: 0, R: 2 * lam, P0: 4 * w0_pos}),
+            (lam / k) * w0_pos / (w0_pos * (1 - g) + (lam / k) * g),
         ),
         strategy=(steps.cancel,),
         domain=_DOMAIN_G,
@@ -281,8 +275,7 @@ CLAIMS = [
         paper_ref="§8 (training time), stable form",
         title="1/g_f = 1 + (P_f − P0)(S² + k²P0Q0)/(P0(S − kP_f)(S + kQ0)): short times via log1p",
         relation=Equality(
-            1 + TIME_RATIO.subs({S_: S_SUM, k_: k, P0_: P0, Q0_: Q0, kc0: k * sp.sqrt(P0 * Q0),
-                                 P_target: P_f}, simultaneous=True),
+            1 + time_ratio(S_SUM, k, P0, Q0, k * sp.sqrt(P0 * Q0), P_f),
             1 / G_AT_TARGET,
         ),
         strategy=(steps.cancel,),

@@ -29,7 +29,7 @@ import sympy as sp
 from symdae.checking import Claim, Equality, Interval, Limit, steps
 from symdae.derivations import causes
 from symdae.model import mode_flow, mode_loss
-from symdae.symbols import E_gamma, N, eps, gam, kappa, lam, t, tau, w, w0, w1, w2, xi
+from symdae.symbols import E_gamma, N, eps, gam, kappa, lam, t, tau, w, w0, w1, w2, w_f, xi
 
 # ---------------------------------------------------------------------------
 # Supp. C and Eq. (7) as printed.
@@ -42,11 +42,10 @@ SUPPC_W2_PRINTED = w1 * (lam - w2 * w1 * lam) - N * gam * w2
 #: Supp. C's balanced-line ODE, both printed forms of ``τ dw/dt``.
 SUPPC_BALANCED_PRINTED = (2 * w * (lam - w * lam) - 2 * N * gam * w, 2 * w * (lam - N * gam - w * lam))
 
-_wf = sp.Symbol("w_f", real=True)
 #: Supp. C's printed antiderivative ``τ/(2(λ − Nγ)) [ln w − ln(λ − Nγ − wλ)]`` (in ``w_f``).
-SUPPC_ANTIDERIVATIVE_PRINTED = tau / (2 * (lam - N * gam)) * (sp.log(_wf) - sp.log(lam - N * gam - _wf * lam))
+SUPPC_ANTIDERIVATIVE_PRINTED = tau / (2 * (lam - N * gam)) * (sp.log(w_f) - sp.log(lam - N * gam - w_f * lam))
 #: The argument of the printed time integral's logarithm.
-SUPPC_LOG_ARGUMENT = _wf * (lam - N * gam - w0 * lam) / (w0 * (lam - N * gam - _wf * lam))
+SUPPC_LOG_ARGUMENT = w_f * (lam - N * gam - w0 * lam) / (w0 * (lam - N * gam - w_f * lam))
 #: Supp. C's printed time ``t(wf) = τ/(2(λ − Nγ)) ln(wf(λ − Nγ − w0λ)/(w0(λ − Nγ − wfλ)))``.
 SUPPC_TIME_PRINTED = tau / (2 * (lam - N * gam)) * sp.log(SUPPC_LOG_ARGUMENT)
 
@@ -78,9 +77,9 @@ IMBALANCE_RATE = -2 * kappa
 MINIMUM_WEIGHT = sp.sqrt(BALANCED_FIXED_POINT)
 
 _c_init = sp.Symbol("c_init", real=True)
-_m = sp.Symbol("m", positive=True)
-_KAPPA_OF_M = steps.subs({kappa: lam - (lam + eps) * _m**2}, "κ = λ − (λ + ε)m², m = √((λ − κ)/(λ + ε)) > 0",
-                         narrows="κ < λ, written κ = λ − (λ + ε)m² with m > 0")
+_mu = sp.Symbol("mu", positive=True)
+_KAPPA_OF_M = steps.subs({kappa: lam - (lam + eps) * _mu**2}, "κ = λ − (λ + ε)μ², μ = √((λ − κ)/(λ + ε)) > 0",
+                         narrows="κ < λ, written κ = λ − (λ + ε)μ² with μ > 0")
 _FLOW = mode_flow()
 _FLOW_WD = mode_flow(eps_=0, kappa_=N * gam)
 _WD = {N: Interval(2.0, 1e4, log=True), gam: Interval(1e-6, 1e-2, log=True)}
@@ -193,11 +192,11 @@ CLAIMS = [
         paper_ref="Supp. C",
         title="the printed antiderivative τ/(2(λ − Nγ)) [ln w − ln(λ − Nγ − wλ)] differentiates to "
               "τ/(2w(λ − Nγ − wλ))",
-        relation=Equality(sp.Derivative(SUPPC_ANTIDERIVATIVE_PRINTED, _wf),
-                          tau / (2 * _wf * (lam - N * gam - _wf * lam))),
+        relation=Equality(sp.Derivative(SUPPC_ANTIDERIVATIVE_PRINTED, w_f),
+                          tau / (2 * w_f * (lam - N * gam - w_f * lam))),
         strategy=(steps.doit, steps.cancel),
         depends=("suppC.balanced_ode",),
-        domain={**_ODE_DOMAIN, _wf: Interval(1e-3, 2.0, log=True)},
+        domain={**_ODE_DOMAIN, w_f: Interval(1e-3, 2.0, log=True)},
     ),
     Claim(
         id="suppC.time_integral",
@@ -205,20 +204,20 @@ CLAIMS = [
         title="the printed t(wf) = τ/(2(λ − Nγ)) ln(wf(λ − Nγ − w0λ)/(w0(λ − Nγ − wfλ))) has "
               "dt/dwf = τ/(2wf(λ − Nγ − wfλ)) and t(w0) = 0, so it is the time integral",
         relation=Equality(
-            sp.Matrix([sp.Derivative(SUPPC_TIME_PRINTED, _wf), SUPPC_TIME_PRINTED.subs(_wf, w0)]),
-            sp.Matrix([tau / (2 * _wf * (lam - N * gam - _wf * lam)), 0]),
+            sp.Matrix([sp.Derivative(SUPPC_TIME_PRINTED, w_f), SUPPC_TIME_PRINTED.subs(w_f, w0)]),
+            sp.Matrix([tau / (2 * w_f * (lam - N * gam - w_f * lam)), 0]),
         ),
         strategy=(steps.doit, steps.cancel),
         depends=("suppC.antiderivative",),
-        domain={**_ODE_DOMAIN, _wf: Interval(1e-3, 2.0, log=True)},
-        condition=sp.And(N * gam < lam, _wf * lam < lam - N * gam, w0 * lam < lam - N * gam),
+        domain={**_ODE_DOMAIN, w_f: Interval(1e-3, 2.0, log=True)},
+        condition=sp.And(N * gam < lam, w_f * lam < lam - N * gam, w0 * lam < lam - N * gam),
     ),
     Claim(
         id="suppC.solve_for_wf",
         paper_ref="Supp. C, Eq. (7)",
         title="solving for wf: the corrected (7) makes the log's argument e^{2(λ − Nγ)t/τ} = e^{2λξt/τ}, "
               "i.e. Eγ carries a factor λ the paper drops",
-        relation=Equality(SUPPC_LOG_ARGUMENT.subs(_wf, LOGISTIC_WD), sp.exp(2 * (lam - N * gam) * t / tau)),
+        relation=Equality(SUPPC_LOG_ARGUMENT.subs(w_f, LOGISTIC_WD), sp.exp(2 * (lam - N * gam) * t / tau)),
         strategy=(steps.cancel, steps.expand),
         depends=("suppC.time_integral",),
         domain=_ODE_DOMAIN,

@@ -1,7 +1,8 @@
 """A damaged kernel cache is reported in one line, removed and rebuilt -- never a traceback, never executed.
 
-One cache (every module generated, ``fixed_point`` compiled, Numba's files
-beside the modules) is built per session; each test damages a copy.
+One cache (every module generated, its claims checked; ``fixed_point``
+compiled, Numba's files beside the modules) is built per session; each test
+damages a copy.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ import numpy as np
 import pytest
 from numba.core import config as numba_config
 
-from symdae.codegen import KERNELS, cache, load_kernel
-from symdae.codegen.ode import ODE_KERNELS, ode_fingerprints
-from symdae.codegen.trajectory import TRAJECTORIES
+from symdae.codegen import KERNELS, cache, fingerprints, load_kernel
 
 MARKER = "SYMDAE_TEST_MARKER"
 
@@ -37,7 +36,7 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setenv("SYMDAE_CACHE_DIR", str(root))
         patch.setattr(numba_config, "CACHE_DIR", "")  # Numba's files in kernels/__pycache__, copied with them
         cache.forget_loaded()
-        ode_fingerprints()
+        fingerprints()  # every module generated
         assert fixed_point_value() == 0.5
         cache.forget_loaded()
     return root
@@ -116,7 +115,8 @@ INDEX_DAMAGE: dict[str, Callable[[Path], None]] = {
     "garbage": lambda path: path.write_bytes(b"\x00\xff{not json"),
     "truncated": truncate,
     "a directory": replace_by_directory,
-    "the wrong shape": lambda path: path.write_text(json.dumps({"format": 2, "sources": "0" * 64, "kernels": []})),
+    "the wrong shape": lambda path: path.write_text(json.dumps({"format": cache.INDEX_FORMAT, "sources": "0" * 64,
+                                                                 "kernels": []})),
     "a bad digest": lambda path: path.write_text(
         path.read_text().replace(json.loads(path.read_text())["kernels"]["fixed_point"]["sha256"], "x" * 64)),
     "deeply nested": lambda path: path.write_text("[" * 100_000),
@@ -126,13 +126,13 @@ INDEX_DAMAGE: dict[str, Callable[[Path], None]] = {
 
 @pytest.mark.parametrize("damage", list(INDEX_DAMAGE))
 def test_damaged_index_is_rebuilt(kernels: Path, damage: str, capsys: pytest.CaptureFixture[str]) -> None:
-    path = kernels / "index-elementwise.json"
+    path = kernels / "index.json"
     INDEX_DAMAGE[damage](path)
     assert fixed_point_value() == 0.5
     assert_one_report(capsys.readouterr().err, path)
-    recorded = cache.read_index("elementwise")
+    recorded = cache.read_index()
     assert recorded is not None and recorded[0] == cache.source_digest()
-    assert set(recorded[1]) == set(KERNELS.fingerprints())
+    assert set(recorded[1]) == {"fixed_point"}  # only the kernel asked for is generated again
 
 
 NUMBA_DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {  # file damaged, how, file reported
@@ -170,19 +170,24 @@ def test_kernels_folder_that_is_a_file_is_replaced(kernels: Path, capsys: pytest
     assert fixed_point_module(kernels).is_file()
 
 
-def test_damaged_ode_index_is_rebuilt(kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    expected = ode_fingerprints()
-    path = kernels / "index-ode.json"
-    path.write_text('{"format": 2')
-    assert ode_fingerprints() == expected
+def test_one_index_serves_every_kernel(kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recorded = cache.read_index()
+    assert recorded is not None and set(recorded[1]) == set(KERNELS)
+    assert sorted(p.name for p in kernels.glob("index*")) == ["index.json"]
+    expected = {name: entry.fingerprint for name, entry in recorded[1].items()}
+    assert fingerprints() == expected  # read from the index
+    path = kernels / "index.json"
+    path.write_text('{"format": 3')
+    some = ("fixed_point", "equivalent_kappa")
+    for name in some:
+        assert load_kernel(name).FINGERPRINT == expected[name]
     assert_one_report(capsys.readouterr().err, path)
-    assert cache.read_index("ode") is not None
-    assert cache.GROUPS["ode"] is ODE_KERNELS and cache.GROUPS["trajectory"] is TRAJECTORIES
-    assert set(cache.GROUPS) == {"elementwise", "ode", "trajectory"}
+    recorded = cache.read_index()
+    assert recorded is not None and {n: e.fingerprint for n, e in recorded[1].items()} == {n: expected[n] for n in some}
 
 
 def test_index_of_another_version_is_rebuilt_silently(kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (kernels / "index-elementwise.json").write_text(json.dumps({"format": 99}))
+    (kernels / "index.json").write_text(json.dumps({"format": 99}))
     assert fixed_point_value() == 0.5
     assert capsys.readouterr().err == ""
 
@@ -212,7 +217,7 @@ def test_numba_files_without_recorded_digests_are_recompiled_silently(
 
 
 def test_damaged_module_without_an_index_is_regenerated(kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (kernels / "index-elementwise.json").unlink()  # the cold path: modules checked against fresh text
+    (kernels / "index.json").unlink()  # the cold path: modules checked against fresh text
     path = fixed_point_module(kernels)
     other_module(path)
     assert fixed_point_value() == 0.5
@@ -223,10 +228,10 @@ def test_damaged_module_without_an_index_is_regenerated(kernels: Path, capsys: p
 def test_cli_listing_repairs_a_damaged_cache(kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from symdae.cli import main
 
-    (kernels / "index-ode.json").write_text("[]")
+    (kernels / "index.json").write_text("[]")
     truncate(fixed_point_module(kernels))
     assert main(["kernels"]) == 0
     captured = capsys.readouterr()
     assert [line.split(" is damaged")[0] for line in captured.err.splitlines()] == [
-        f"symdae: kernel cache: {fixed_point_module(kernels)}", f"symdae: kernel cache: {kernels / 'index-ode.json'}"]
+        f"symdae: kernel cache: {kernels / 'index.json'}", f"symdae: kernel cache: {fixed_point_module(kernels)}"]
     assert "fixed_point" in captured.out and "mode_trajectory" in captured.out

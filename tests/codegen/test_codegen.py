@@ -12,9 +12,10 @@ import pytest
 import sympy as sp
 
 from symdae.cli import main
-from symdae.codegen import cache
-from symdae.codegen.kernel import KernelSpec, module_source
+from symdae.codegen import KERNELS, build_spec, cache, load_kernel
+from symdae.codegen.kernel import KernelSpec
 from symdae.codegen.printer import NumbaPrinter, function_source
+from symdae.codegen.spec import Spec, fingerprint
 
 x, y = sp.symbols("x y", real=True)
 
@@ -25,11 +26,30 @@ def spec(output: sp.Expr) -> KernelSpec:
 
 def test_fingerprint_changes_with_the_expression_and_records_provenance() -> None:
     first, second = spec(x * y), spec(x * y + 1)
-    assert first.fingerprint() == spec(x * y).fingerprint()
-    assert first.fingerprint() != second.fingerprint()
-    source = module_source(first)
-    assert "do not edit" in source and "toy.claim" in source and first.fingerprint() in source
+    assert fingerprint(first) == fingerprint(spec(x * y))
+    assert fingerprint(first) != fingerprint(second)
+    source = first.render()
+    assert "do not edit" in source and "toy.claim" in source and fingerprint(first) in source
     compile(source, "<generated>", "exec")
+
+
+@pytest.mark.parametrize("name", list(KERNELS))
+def test_every_kernel_has_one_spec_of_its_name(name: str) -> None:
+    """One protocol for every kind of kernel; each renders a module that records its name, claims and fingerprint."""
+    kernel = build_spec(name)
+    assert isinstance(kernel, Spec) and kernel.name == name and kernel.claims
+    source = kernel.render()
+    assert f"KERNEL = {name!r}" in source and f"FINGERPRINT = {fingerprint(kernel)!r}" in source
+    assert f"CLAIMS = {tuple(kernel.claims)!r}" in source
+    assert ("STATUS = True" in source) == (name == "dae_trajectory")  # its loops report a status per row
+    compile(source, f"<{name}>", "exec")
+
+
+def test_an_unknown_kernel_is_a_key_error_naming_the_kernels() -> None:
+    with pytest.raises(KeyError, match=r"no generated kernel named 'nope' \(the kernels: fixed_point, "):
+        load_kernel("nope")
+    with pytest.raises(KeyError, match="no generated kernel named 'nope'"):
+        build_spec("nope")
 
 
 def test_printer_uses_vectorisable_exp_and_guards_piecewise() -> None:
@@ -44,12 +64,12 @@ def test_generated_modules_are_content_addressed(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("SYMDAE_CACHE_DIR", str(tmp_path))
     for output in (x * y, x + y):
         toy = spec(output)
-        path = cache.module_path(toy.name, toy.fingerprint())
-        path.write_text(module_source(toy))
-        module = cache.import_generated(path, hashlib.sha256(module_source(toy).encode()).hexdigest())
-        assert module is not None and module.FINGERPRINT == toy.fingerprint()
+        path = cache.module_path(toy.name, fingerprint(toy))
+        path.write_text(toy.render())
+        module = cache.import_generated(path, hashlib.sha256(toy.render().encode()).hexdigest())
+        assert module is not None and module.FINGERPRINT == fingerprint(toy)
     assert cache.import_generated(path, "0" * 64) is None  # content not as recorded: reported, removed
-    path.write_text(module_source(toy))
+    path.write_text(toy.render())
     assert len(list((tmp_path / "kernels").glob("toy-*.py"))) == 2
     assert cache.clear() == 2
     assert not (tmp_path / "kernels").exists()
@@ -112,10 +132,8 @@ def test_each_generated_kernel_equals_mpmath_evaluation_of_its_expression(name: 
     import mpmath
     import numpy as np
 
-    from symdae.codegen import load_kernel
-    from symdae.codegen.specs import kernel_specs
-
-    kernel = kernel_specs()[name]
+    kernel = build_spec(name)
+    assert isinstance(kernel, KernelSpec)
     args = [sym for _, sym in (*kernel.element_args, *kernel.row_args)]
     reference = sp.lambdify(args, _full_expression(kernel), modules="mpmath")
     rng = np.random.default_rng(7)
@@ -150,14 +168,14 @@ def test_trajectory_tables_equal_mpmath_evaluation_of_their_expressions(table: s
     import mpmath
     import numpy as np
 
-    from symdae.codegen.trajectory import TRAJECTORIES
-    from symdae.derivations import positive_forms as pf
+    from symdae.codegen.programs import trajectory as program
     from symdae.kernels._xf import xf
+    from symdae.symbols import a_hat, d_hat
 
-    module = TRAJECTORIES.load("dae_trajectory")
-    rows = pf.FORMS_NONNEG if table == "table_nonneg" else pf.FORMS_NEG
-    last = pf.d_hat if table == "table_nonneg" else pf.a_hat
-    symbols = (*pf.KERNEL_ARGS, last)
+    module = load_kernel("dae_trajectory")
+    rows = program.FORMS_NONNEG if table == "table_nonneg" else program.FORMS_NEG
+    last = d_hat if table == "table_nonneg" else a_hat
+    symbols = (*program.KERNEL_ARGS, last)
     reference = sp.lambdify(symbols, [c for row in rows for c in row], modules="mpmath")
     rng = np.random.default_rng(11)
     for _ in range(40):
