@@ -120,9 +120,9 @@ def per_point(points: dict[str, np.ndarray], index: np.ndarray) -> tuple[np.ndar
     float64 (status 1); the compiled ``flat`` loop it runs reports a status per point instead
     (``--bisect`` counts the refusals through the public function, much more slowly).
     """
-    from symdae.codegen.trajectory import TRAJECTORIES
+    from symdae.codegen import load_kernel
 
-    module = TRAJECTORIES.load("dae_trajectory")
+    module = load_kernel("dae_trajectory")
     columns = [np.ascontiguousarray(points[k][index]) for k in ("t", "lam", "eps", "tau", "w1", "w2")]
     out = np.empty(index.size)
     status = np.zeros(index.size, dtype=np.int64)

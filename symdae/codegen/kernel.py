@@ -82,11 +82,6 @@ class KernelSpec:
         return "\n\n".join(parts)
 
 
-def module_source(spec: KernelSpec) -> str:
-    """The generated module's source text for ``spec`` (:meth:`KernelSpec.render`)."""
-    return spec.render()
-
-
 def _uses(exprs: list[sp.Expr], names: list[str]) -> list[str]:
     free = {str(s) for e in exprs for s in e.free_symbols}
     return [n for n in names if n in free]

@@ -29,10 +29,8 @@ expressions, the printer, this file and the engine modules the generated code im
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-from symdae.codegen._loader import load_kernel
 from symdae.codegen.module_spec import ModuleSpec
 from symdae.kernels._layout import MODE_FLOATS, MODE_INTS, STATE_FLOATS, STATE_INTS
 from symdae.kernels._status import Status
@@ -43,7 +41,7 @@ if TYPE_CHECKING:
     from symdae.codegen.printer import Arithmetic
 
 __all__ = ["GD_OK", "GD_OVERFLOW", "MODE_FLOATS", "MODE_INTS", "STATE_FLOATS", "STATE_INTS", "STATUS_OK",
-           "STATUS_OVERFLOW", "STATUS_STEP_UNDERFLOW", "gd_iterates_spec", "load_ode_kernel",
+           "STATUS_OVERFLOW", "STATUS_STEP_UNDERFLOW", "gd_iterates_spec",
            "mode_trajectory_spec"]
 
 #: Status codes of the rows (:class:`symdae.kernels._status.Status`), by their former names.
@@ -230,9 +228,3 @@ def mode_trajectory_spec() -> ModuleSpec:
               "wdf.product_solution", "wdf.balanced_w_lines", "wdf.balanced_w_growth", "wdf.balanced_w_decay",
               "wdf.balanced_w_critical", "wdf.balanced_d_forms")
     return ModuleSpec("mode_trajectory", claims, functions, ODE_IMPORTS, ODE_GLUE, "ode", ENGINE_MODULES)
-
-
-def load_ode_kernel(name: str) -> ModuleType:
-    """The former loader of ``gd_iterates`` and ``mode_trajectory``, now :func:`symdae.codegen.load_kernel`
-    (kept for its caller, :mod:`symdae.kernels._ode`)."""
-    return load_kernel(name)

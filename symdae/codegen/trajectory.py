@@ -22,16 +22,14 @@ evaluating the forms -- is the ordinary Numba source of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-from symdae.codegen._loader import load_kernel
 from symdae.codegen.module_spec import ModuleSpec
 
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["TRAJECTORIES", "TableFunction", "dae_trajectory_spec", "time_to_fraction_spec"]
+__all__ = ["TableFunction", "dae_trajectory_spec", "time_to_fraction_spec"]
 
 IMPORTS = (
     "from symdae.kernels._trajectory import GENERIC, forms_row, normalise, origin_row, special_row, time_result",
@@ -156,14 +154,3 @@ def time_to_fraction_spec() -> ModuleSpec:
         constants=(("STATUS", False),),
     )
 
-
-class _Loader:
-    """``TRAJECTORIES.load(name)``: the former loader of these two kernels, now :func:`symdae.codegen.load_kernel`
-    (kept for its callers in :mod:`symdae.kernels` and ``benchmarks/``)."""
-
-    @staticmethod
-    def load(name: str) -> ModuleType:
-        return load_kernel(name)
-
-
-TRAJECTORIES = _Loader()

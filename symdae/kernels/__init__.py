@@ -69,10 +69,6 @@ def _load(name: str) -> ModuleType:
     return load_kernel(name)
 
 
-def _load_trajectory(name: str) -> ModuleType:
-    from symdae.codegen.trajectory import TRAJECTORIES
-
-    return TRAJECTORIES.load(name)
 
 
 @positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
@@ -120,7 +116,7 @@ def dae_trajectory(
     points = [checked("t", t, "nonnegative")]
     modes = [checked("lam", lam, "nonnegative"), checked("eps", eps, "nonnegative"),
              checked("tau", tau, "positive"), checked("w1_0", w1_0), checked("w2_0", w2_0)]
-    return result(evaluate(_load_trajectory("dae_trajectory"), points, modes, out))
+    return result(evaluate(_load("dae_trajectory"), points, modes, out))
 
 
 @positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")
@@ -162,7 +158,7 @@ def time_to_fraction(
     modes = [checked("fraction", fraction, "nonnegative"), checked("lam", lam, "nonnegative"),
              checked("eps", eps, "nonnegative"), checked("tau", tau, "positive"),
              checked("w1_0", w1_0), checked("w2_0", w2_0)]
-    return result(evaluate(_load_trajectory("time_to_fraction"), [], modes, out))
+    return result(evaluate(_load("time_to_fraction"), [], modes, out))
 
 
 @positional_mode("lam", "eps", "tau", "w1_0", "w2_0", "out")

@@ -61,9 +61,9 @@ class IntegrationError(RuntimeError):
 
 
 def _load(name: str) -> ModuleType:
-    from symdae.codegen.ode import load_ode_kernel
+    from symdae.codegen import load_kernel
 
-    return load_ode_kernel(name)
+    return load_kernel(name)
 
 
 def _layout(points: Argument, modes: Sequence[Argument],
