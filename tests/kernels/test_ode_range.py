@@ -23,7 +23,7 @@ from hypothesis import assume, currently_in_test_context, event, example, given,
 from hypothesis import strategies as st
 
 from symdae import strategies as public
-from symdae.kernels._ode import gd_iterates, mode_trajectory
+from symdae.kernels._ode import GD_RELATIVE, gd_iterates, mode_trajectory
 from symdae.strategies import log_uniform
 from tests.kernels import mode_call, reference_ode
 from tests.kernels.reference_ode import gd_reference, mode_reference
@@ -113,10 +113,30 @@ def curvature_bound(lam: float, eps: float, kappa: float, w1: float, w2: float) 
     return 3 * k * reach + mpmath.mpf(lam) + mpmath.mpf(kappa)
 
 
+def amplifies(args: tuple[float, ...], scale: mpmath.mpf) -> bool:
+    """Whether the exact iteration turns a relative change of 1e-30 in any input into more than the contract's
+    1e-14 of ``scale``: there ``gd_iterates`` states no accuracy (its docstring). E.g. τ = κ, λ = 0 sets both
+    weights to about ε w2²·w1 in one step, a cancellation of 1 − κ/τ that no finite precision resolves."""
+    base = gd_reference(*args)
+    for i in range(1, len(args)):
+        if args[i] == 0:
+            continue
+        with mpmath.workdps(60):
+            nudged = list(args)
+            nudged[i] = mpmath.mpf(args[i]) * (1 + mpmath.mpf(10) ** -30)
+            moved = gd_reference(*nudged)  # type: ignore[arg-type]
+            if moved[2] is not None or max(abs(moved[0] - base[0]), abs(moved[1] - base[1])) > \
+                    GD_RELATIVE * scale:
+                return True
+    return False
+
+
 @given(steps=st.integers(0, 40), lam=rates, eps=rates, kappa=rates, pair=weight_pairs,
        factor=log_uniform(1.0, 1e6), stable=st.booleans(), any_tau=taus)
 @example(steps=30, lam=1.0, eps=0.5, kappa=0.1, pair=(1e-300, 1e300), factor=1.0, stable=False, any_tau=1e-3)
 @example(steps=40, lam=0.0, eps=3.0, kappa=0.0, pair=(1.0, 1e-300), factor=1.0, stable=False, any_tau=1.0)
+@example(steps=1, lam=0.0, eps=3.3e-37, kappa=1.0, pair=(1.0, 0.36787944117144233), factor=1.0, stable=True,
+         any_tau=1.0)  # τ = κ: one step cancels the weights to ~1e-37 (amplification 1e7; outside the contract)
 @settings(max_examples=40, deadline=None)
 def test_gd_iterates_over_the_whole_range(steps: int, lam: float, eps: float, kappa: float, pair: tuple[float, float],
                                           factor: float, stable: bool, any_tau: float) -> None:
@@ -133,5 +153,5 @@ def test_gd_iterates_over_the_whole_range(steps: int, lam: float, eps: float, ka
         return
     got = mode_call(gd_iterates, args)
     assert all(math.isfinite(v) for v in got), (args, got)
-    if stable:
+    if stable and not amplifies(args, max(abs(a), abs(b))):
         assert_gd_close(got, (a, b), args)
