@@ -11,12 +11,13 @@ wrong shape damaged (reported, removed).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,30 @@ def read_index() -> tuple[str, dict[str, Entry]] | None:
     except (ValueError, RecursionError) as err:  # not UTF-8, not JSON (or absurdly nested), the wrong shape
         damaged(path, str(err) if type(err) is ValueError else "not valid JSON")
         return None
+
+
+@contextlib.contextmanager
+def index_locked() -> Iterator[None]:
+    """Hold the index's lock for a read-modify-write, waiting for another process that holds it.
+
+    Processes that generate different kernels at the same time (``symdae figures`` prepares one in
+    a second process) would otherwise each write back the index they read, and one entry would be
+    lost (regenerated later, at a cost). ``fcntl.flock`` on ``index.lock``; where there is no
+    ``fcntl`` (Windows) the block runs unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    path = index_path().with_name("index.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_index(sources: str, entries: Mapping[str, Entry]) -> None:

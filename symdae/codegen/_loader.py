@@ -17,7 +17,7 @@ from types import ModuleType
 
 from symdae._io import write_atomic
 from symdae.codegen._catalogue import KERNELS, build_spec
-from symdae.codegen._index import Entry, read_index, source_digest, write_index
+from symdae.codegen._index import Entry, index_locked, read_index, source_digest, write_index
 from symdae.codegen._store import KernelCacheError, module_path
 from symdae.codegen._verified import forget_imported, import_generated, read_verified
 
@@ -46,10 +46,11 @@ def generate(name: str, digest: str | None = None) -> Entry:
         read_verified(path, record.sha256, "its content is not the module its fingerprint generates")
     if not path.exists():
         write_atomic(path, data)
-    recorded = read_index()
-    entries = dict(recorded[1]) if recorded is not None and recorded[0] == digest else {}
-    entries[name] = record
-    write_index(digest, entries)
+    with index_locked():
+        recorded = read_index()
+        entries = dict(recorded[1]) if recorded is not None and recorded[0] == digest else {}
+        entries[name] = record
+        write_index(digest, entries)
     return record
 
 

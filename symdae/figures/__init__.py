@@ -11,6 +11,9 @@ paper), atomically.
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,4 +63,38 @@ def draw(number: int, *, runs: Path, quick: bool = False, data_root: str | None 
     return training.figure5(ctx) if number == 5 else training.figure_nonlinear(number, ctx)
 
 
-__all__ = ["NUMBERS", "Rendered", "draw", "parse_only", "save"]
+_PREPARE_ODE = """
+import numpy as np
+from symdae.kernels import mode_trajectory
+mode_trajectory(np.ones((2, 2)), lam=np.ones((2, 1)), kappa=0.1, tau=10.0, w1_0=0.1, w2_0=0.2)
+mode_trajectory(np.ones(2), lam=1.0, kappa=0.1, tau=10.0, w1_0=0.1, w2_0=0.2)
+"""
+
+
+def prepare_ode_kernel(numbers: list[int]) -> subprocess.Popen[bytes] | None:
+    """Generate and compile the mode ODE's kernel in a second process, while this one draws Figure 1.
+
+    Figures 2 and 4 need :func:`~symdae.kernels.mode_trajectory` with weight decay, the slowest
+    kernel to compile (tens of seconds with empty caches) and the only one Figure 1 does not; on a
+    machine with two cores or more it is built beside Figure 1's kernels instead of after them. Call
+    :func:`wait_for` before drawing any figure but Figure 1 (Figures 3 and 5 use the kernel too): the
+    two processes never build the same kernel. If
+    the second process fails, nothing is lost: the first builds the kernel itself. With a warm cache
+    it only loads it (a second or two, in parallel).
+    """
+    if not {2, 4} & set(numbers) or (os.cpu_count() or 1) < 2:
+        return None
+    try:
+        return subprocess.Popen([sys.executable, "-c", _PREPARE_ODE], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def wait_for(process: subprocess.Popen[bytes] | None) -> None:
+    """Wait for :func:`prepare_ode_kernel`'s process (``None``: nothing to wait for)."""
+    if process is not None and process.poll() is None:
+        process.wait()
+
+
+__all__ = ["NUMBERS", "Rendered", "draw", "parse_only", "prepare_ode_kernel", "save", "wait_for"]
