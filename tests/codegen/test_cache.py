@@ -170,10 +170,31 @@ def test_kernels_folder_that_is_a_file_is_replaced(kernels: Path, capsys: pytest
     assert fixed_point_module(kernels).is_file()
 
 
+def test_the_index_lock_makes_a_second_writer_wait(kernels: Path) -> None:
+    """generate() records its entry under index_locked(): a holder in another process makes it wait, so two
+    processes building different kernels at once cannot drop each other's entry."""
+    import subprocess
+    import sys
+    import time
+
+    from symdae.codegen import _index
+
+    hold = ("import fcntl, sys, time\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\ntime.sleep(1.5)\n")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(_index.index_path().with_name("index.lock"))],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    start = time.perf_counter()
+    with _index.index_locked():
+        waited = time.perf_counter() - start
+    assert holder.wait(timeout=30) == 0
+    assert waited > 1.0, waited
+
+
 def test_one_index_serves_every_kernel(kernels: Path, capsys: pytest.CaptureFixture[str]) -> None:
     recorded = cache.read_index()
     assert recorded is not None and set(recorded[1]) == set(KERNELS)
-    assert sorted(p.name for p in kernels.glob("index*")) == ["index.json"]
+    assert sorted(p.name for p in kernels.glob("index*")) == ["index.json", "index.lock"]  # one index, its lock
     expected = {name: entry.fingerprint for name, entry in recorded[1].items()}
     assert fingerprints() == expected  # read from the index
     path = kernels / "index.json"
