@@ -81,3 +81,15 @@ def test_training_figures_say_they_need_torch(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
     with pytest.raises(ImportError, match="need torch"):
         draw(6, runs=tmp_path)
+
+
+def test_the_ode_kernel_is_prepared_in_a_second_process_only_for_the_figures_that_need_it() -> None:
+    from symdae.figures import prepare_ode_kernel, wait_for
+
+    assert prepare_ode_kernel([1]) is None  # Figure 1 has no weight decay
+    process = prepare_ode_kernel([1, 2])
+    if process is None:  # one core: nothing is prepared beside the drawing
+        return
+    wait_for(process)
+    assert process.returncode == 0
+    wait_for(None)
