@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sympy as sp
 
@@ -170,6 +170,8 @@ ON_V_ROT = on_orthogonal(V2)
 ON_R = on_orthogonal(R2)
 
 SCOPE_ROT = "D = H = 2, symbolic W1, W2, Λ; every orthogonal V (2 × 2)"
+ROTATED: dict[str, Any] = {"strategy": (ON_V_ROT,), "where": V2.where, "domain": V2.domain, "scope": SCOPE_ROT}
+"""What the three claims about the rotated updates share: the 2 × 2 orthogonal V and how it is eliminated."""
 SCOPE_ALIGNED = "D = 3, H = 2 (D1, D2 rectangular diagonal), every orthogonal R (2 × 2)"
 
 DEFINITIONS = [
@@ -217,16 +219,14 @@ CLAIMS = [
         domain={**V2.domain, **V3.domain},
         depends=("s31.orthogonal_family_V2_R2", "s31.orthogonal_family_V3"),
         scope="every orthogonal V of size 2 and of size 3",
-    ),    Claim(
+    ),
+    Claim(
         id="s31.eigen_rewrite",
         paper_ref="§3.1",
         title="with Σxx = VΛVᵀ the W1 update reads W2ᵀV(Λ − VᵀW2W1VΛ)Vᵀ − εW2ᵀW2W1",
         relation=Equality(EIGEN_REWRITE_PRINTED, update_w1_printed(W1_ROT, W2_ROT, SIGMA_ROT)),
-        strategy=(ON_V_ROT,),
-        where=V2.where,
-        domain=V2.domain,
         depends=("s31.update_W1", "def.eigendecomposition", "s31.orthogonal_rows"),
-        scope=SCOPE_ROT,
+        **ROTATED,
     ),
     Claim(
         id="s31.rotated_W1",
@@ -234,11 +234,8 @@ CLAIMS = [
         title="V is constant, so τ dW̄1/dt = (τ dW1/dt)V, which is the printed W̄2ᵀ(Λ − W̄2W̄1Λ) − εW̄2ᵀW̄2W̄1",
         relation=Equality(update_w1_printed(W1_ROT, W2_ROT, SIGMA_ROT) * V_ROT,
                           rotated_update_w1_printed(WB1_ROT, WB2_ROT, LAMBDA_ROT)),
-        strategy=(ON_V_ROT,),
-        where=V2.where,
-        domain=V2.domain,
         depends=("s31.update_W1", "def.eigendecomposition", "s31.orthogonal_rows"),
-        scope=SCOPE_ROT,
+        **ROTATED,
     ),
     Claim(
         id="s31.rotated_W2",
@@ -246,11 +243,8 @@ CLAIMS = [
         title="τ dW̄2/dt = Vᵀ(τ dW2/dt), which is the printed (Λ − W̄2W̄1Λ)W̄1ᵀ − εW̄2W̄1W̄1ᵀ",
         relation=Equality(V_ROT.T * update_w2_printed(W1_ROT, W2_ROT, SIGMA_ROT),
                           rotated_update_w2_printed(WB1_ROT, WB2_ROT, LAMBDA_ROT)),
-        strategy=(ON_V_ROT,),
-        where=V2.where,
-        domain=V2.domain,
         depends=("s31.update_W2", "def.eigendecomposition", "s31.orthogonal_rows"),
-        scope=SCOPE_ROT,
+        **ROTATED,
     ),
     Claim(
         id="s32.aligned_form",
