@@ -21,4 +21,5 @@ MODULES = (
     "positive_forms",
     "closed_forms",
     "weight_decay_forms",
+    "heldout",
 )
