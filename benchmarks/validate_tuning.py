@@ -21,6 +21,8 @@ minimum. Run from the repository root (about 5 s per training run on one CPU thr
 
     python benchmarks/validate_tuning.py --data-root ../shared/data --out validate.json
     python benchmarks/validate_tuning.py --datasets mnist --seeds 0 --quick   # a smoke test, ~1 minute
+
+``--raw FILE`` keeps the measurements after every seed and reads them back instead of training.
 """
 
 from __future__ import annotations
@@ -140,13 +142,16 @@ def validate(dataset: str, args: argparse.Namespace) -> dict[str, Any]:
         seeded = {seed: tuning.recommend(**v.common(st2), w1_0=start[0], w2_0=start[1]).value
                   for seed in a.seeds
                   for start in [tuning.seed_start(seed, hidden=a.hidden, init_std=a.init_std, eigenvectors=v.vecs)]}
-        fine = rec.value * np.geomspace(1 / a.fine_span, a.fine_span, a.fine_points) if rec.value > 0 else \
-            np.concatenate([[0.0], np.geomspace(GRID[0] / 10, GRID[0], a.fine_points - 1)])
+        if rec.value > 0:  # log-spaced around the recommendation, which is one of the points exactly
+            fine = rec.value * np.geomspace(1 / a.fine_span, a.fine_span, a.fine_points)
+            fine[np.argmin(np.abs(np.log(fine / rec.value)))] = rec.value
+        else:
+            fine = np.concatenate([[0.0], np.geomspace(GRID[0] / 10, GRID[0], a.fine_points - 1)])
         naive = {"s² = s_t²": st2, "converged optimum": rec.baselines["converged_optimum"]["value"]}
         plan[st2] = {"recommended": rec.value, "capacity": cap.value, "seeded": seeded, "fine": fine, "naive": naive,
                      "recommend_seconds": seconds, "epochs_to_within": rec.epochs_to_within,
                      "capacity_epochs_to_within": cap.epochs_to_within}
-        wanted |= {float(x) for x in fine} | set(naive.values()) | {cap.value}
+        wanted |= {float(x) for x in fine} | set(naive.values()) | {cap.value, rec.value}
         print(f"s_t² = {st2:g}: recommended s² = {rec.value:.6g} (capacity start {cap.value:.6g}; seeds "
               + ", ".join(f"{k}: {x:.6g}" for k, x in seeded.items())
               + f"), converged optimum {naive['converged optimum']:.6g}; recommend() {seconds:.1f} s", flush=True)
@@ -156,7 +161,17 @@ def validate(dataset: str, args: argparse.Namespace) -> dict[str, Any]:
     diagonal = {st2: np.zeros((len(a.seeds), values.size)) for st2 in a.test_noise_vars}
     timing: dict[float, dict[int, list[tuple[int, float]]]] = {st2: {} for st2 in a.test_noise_vars}
     chunked = {plan[st2]["recommended"] for st2 in a.test_noise_vars}
-    for k, seed in enumerate(a.seeds):
+    raw = None if a.raw is None else a.raw.with_name(f"{a.raw.stem}-{dataset}{a.raw.suffix}")
+    if raw is not None and raw.exists():  # the measurements of an earlier run of the same plan
+        stored = json.loads(raw.read_text())
+        if stored["values"] != values.tolist() or stored["seeds"] != a.seeds:
+            raise SystemExit(f"{raw} holds measurements of another plan; remove it to retrain")
+        for st2 in a.test_noise_vars:
+            measured[st2] = np.array(stored["measured"][repr(st2)])
+            diagonal[st2] = np.array(stored["diagonal"][repr(st2)])
+            timing[st2] = {int(k): [tuple(x) for x in series] for k, series in stored["timing"][repr(st2)].items()}
+        print(f"measurements read from {raw} (no training)", flush=True)
+    for k, seed in enumerate([] if raw is not None and raw.exists() else a.seeds):
         for i, s2 in enumerate(values):
             every = a.every if s2 in chunked else None
             run, path = v.train(float(s2), seed, every=every)
@@ -167,6 +182,12 @@ def validate(dataset: str, args: argparse.Namespace) -> dict[str, Any]:
                 if path and s2 == plan[st2]["recommended"]:
                     timing[st2][seed] = [(epoch, v.loss(w1, w2, st2)) for epoch, w1, w2 in path]
         print(f"seed {seed}: {values.size} runs trained ({v.train_seconds:.0f} s so far)", flush=True)
+        if raw is not None:  # after every seed, so that the analysis can be rerun without training
+            raw.write_text(json.dumps({
+                "values": values.tolist(), "seeds": a.seeds[:k + 1] if k + 1 < len(a.seeds) else a.seeds,
+                "measured": {repr(s): measured[s].tolist() for s in a.test_noise_vars},
+                "diagonal": {repr(s): diagonal[s].tolist() for s in a.test_noise_vars},
+                "timing": {repr(s): {str(q): series for q, series in timing[s].items()} for s in a.test_noise_vars}}))
 
     results: dict[str, Any] = {"dataset": dataset, "data": v.nature, "settings": {
         "samples": a.samples, "hidden": a.hidden, "lr": a.lr, "epochs": a.epochs, "init_std": a.init_std,
@@ -291,13 +312,16 @@ def main() -> None:
     parser.add_argument("--fine-span", type=float, default=1.5, help="the fine curve spans s²/SPAN to s²·SPAN")
     parser.add_argument("--every", type=int, default=10, help="epochs between L_test measurements of the timing runs")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="N = 500, T = 300, 3 fine points (a smoke test)")
+    parser.add_argument("--quick", action="store_true", help="N = 500, T = 1000, 3 fine points (a smoke test)")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
+    parser.add_argument("--raw", type=Path, default=None,
+                        help="keep the measurements in RAW-<dataset>.json after every seed, and read them from there "
+                        "instead of training when they exist (same plan)")
     args = parser.parse_args()
     args.test_noise_vars = [float(x) for x in args.test_noise_vars.split(",")]
     args.seeds = [int(x) for x in args.seeds.split(",")]
     if args.quick:
-        args.samples, args.epochs, args.fine_points, args.every = 500, 300, 3, 25
+        args.samples, args.epochs, args.fine_points, args.every = 500, 1000, 3, 50
     import torch
 
     torch.set_num_threads(args.threads)
