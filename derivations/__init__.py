@@ -25,4 +25,5 @@ MODULES = (
     "weight_decay_charts",
     "weight_decay_balanced",
     "weight_decay_descent",
+    "heldout",
 )

@@ -25,6 +25,7 @@ from symdae import __version__
 from symdae._cli_common import DATASETS, FAILURE, INTERRUPTED, MAX_JOBS, MAX_THREADS, USAGE, failure, set_threads
 from symdae._cli_common import error as _error
 from symdae._cli_experiment import add_experiment_commands
+from symdae._cli_tune import add_tune_command
 from symdae._options import device, existing_dir, integer, output_dir, output_file, subset
 from symdae.data.cli import add_data_commands
 
@@ -223,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_data_commands(commands)
     add_experiment_commands(commands)
+    add_tune_command(commands)
     _add_sweep_command(commands)
     _add_plot_command(commands)
 
