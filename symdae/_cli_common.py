@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 USAGE, FAILURE, INTERRUPTED = 2, 1, 130
-DATASETS = ("mnist", "cifar10")
+DATASETS = ("mnist", "cifar10", "fashion-mnist")
 MAX_THREADS = 1024
 MAX_JOBS = 256
 

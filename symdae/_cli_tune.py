@@ -16,13 +16,11 @@ import json
 import sys
 from pathlib import Path
 
-from symdae._cli_common import USAGE, error, failure
+from symdae._cli_common import DATASETS, USAGE, error, failure
 from symdae._options import existing_dir, integer, output_file, real
 
 __all__ = ["add_tune_command", "tune_command"]
 
-DATASETS = ("mnist", "fashion-mnist", "cifar10")
-"""The datasets ``symdae tune`` reads (:func:`symdae.data.load`'s names)."""
 MAX_GRID = 10000
 
 

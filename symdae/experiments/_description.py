@@ -20,9 +20,9 @@ from typing import Any, Literal
 from symdae.experiments._errors import SettingsError
 from symdae.experiments._paper import run_defaults
 
-DIMENSIONS = {"mnist": 784, "cifar10": 3072}
+DIMENSIONS = {"mnist": 784, "cifar10": 3072, "fashion-mnist": 784}
 """D, the pixels (values) per image of each dataset."""
-TRAIN_IMAGES = {"mnist": 60000, "cifar10": 50000}
+TRAIN_IMAGES = {"mnist": 60000, "cifar10": 50000, "fashion-mnist": 60000}
 """The training images of each dataset (the most ``samples`` can be)."""
 MAX_HIDDEN = 10000
 """The most hidden units a run may have (W1 and W2 then hold 10000·D values each)."""
@@ -75,7 +75,7 @@ class Experiment:
     """
 
     kind: Literal["linear", "nonlinear"] = "linear"
-    dataset: Literal["mnist", "cifar10"] = "mnist"
+    dataset: Literal["mnist", "cifar10", "fashion-mnist"] = "mnist"
     data_root: str | None = None
     samples: int = DEFAULT
     epochs: int = DEFAULT

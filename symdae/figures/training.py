@@ -289,7 +289,7 @@ def half_times(epochs: np.ndarray, mapping: np.ndarray) -> list[float]:
 
 
 def _dataset_name(dataset: str) -> str:
-    return {"mnist": "MNIST", "cifar10": "CIFAR-10"}[dataset]
+    return {"mnist": "MNIST", "cifar10": "CIFAR-10", "fashion-mnist": "Fashion-MNIST"}[dataset]
 
 
 def _model_handles(models: tuple[str, ...], theory: bool = False, authors: bool = False) -> list[Any]:

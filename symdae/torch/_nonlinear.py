@@ -112,7 +112,7 @@ class NonlinearConfig:
         model: Literal["ae", "dae", "wdae"],
         *,
         activation: Literal["relu", "tanh"] = "relu",
-        dataset: Literal["mnist", "cifar10"] = "mnist",
+        dataset: Literal["mnist", "cifar10", "fashion-mnist"] = "mnist",
         **overrides: Any,
     ) -> NonlinearConfig:
         """The settings of the paper's Figure 6 (ReLU) or Figure 7 (tanh, Supp. G).
