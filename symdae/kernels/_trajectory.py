@@ -191,20 +191,30 @@ def _fast(c, scale: XF, lh: XF, r_hi: float, r_e: float) -> bool:
 
 
 _loop = njit(error_model="numpy", fastmath={"contract"})
+_inline = njit(error_model="numpy", fastmath={"contract"}, inline="always")
+
+
+@_inline
+def _exponent(tj, rh, rl):
+    """``x = R t/τ`` from the split rate ``rh + rl`` (settled beyond 1e300, where ``rl·t`` alone may overflow)."""
+    x = rh * tj
+    x += rl * tj if x < 1e300 else 0.0
+    return x
+
+
+@_inline
+def _form(u, v, z, em, g):
+    """One form ``u e^{−x}m + v + z g`` of the table (inlined: the loops stay vectorised)."""
+    return u * em + v + z * g
 
 
 @_loop
 def _fast_loop(t, rh, rl, s, u0, v0, z0, u1, v1, z1, u2, v2, z2, u3, v3, z3, out):
     """The fast path for ``w1 w2 >= 0``: four forms, vectorised (FMA contraction allowed, no reassociation)."""
     for j in range(t.shape[0]):
-        x = rh * t[j]
-        x += rl * t[j] if x < 1e300 else 0.0  # settled beyond; rl·t alone may overflow there
-        em, g = vem_g(x)
-        d_p = u0 * em + v0 + z0 * g
-        d_q = u1 * em + v1 + z1 * g
-        f = u2 * em + v2 + z2 * g
-        e = u3 * em + v3 + z3 * g
-        out[j] = s * (e * f) / (d_p * d_q)
+        em, g = vem_g(_exponent(t[j], rh, rl))
+        d_p, d_q, f = _form(u0, v0, z0, em, g), _form(u1, v1, z1, em, g), _form(u2, v2, z2, em, g)
+        out[j] = s * (_form(u3, v3, z3, em, g) * f) / (d_p * d_q)
 
 
 @_loop
@@ -212,15 +222,12 @@ def _fast_loop_neg(t, rh, rl, s, u0, v0, z0, u1, v1, z1, u2, v2, z2, u3, v3, z3,
                    u5, v5, z5, u6, v6, z6, out):
     """The fast path for ``w1 w2 < 0``: ``E = E+ − E−``, the early forms up to ``x = 1``, the late ones after."""
     for j in range(t.shape[0]):
-        x = rh * t[j]
-        x += rl * t[j] if x < 1e300 else 0.0  # settled beyond; rl·t alone may overflow there
+        x = _exponent(t[j], rh, rl)
         em, g = vem_g(x)
-        d_p = u0 * em + v0 + z0 * g
-        d_q = u1 * em + v1 + z1 * g
-        f = u2 * em + v2 + z2 * g
+        d_p, d_q, f = _form(u0, v0, z0, em, g), _form(u1, v1, z1, em, g), _form(u2, v2, z2, em, g)
         late = x > 1.0
-        e_plus = (u5 * em + v5 + z5 * g) if late else (u3 * em + v3 + z3 * g)
-        e_minus = (u6 * em + v6 + z6 * g) if late else (u4 * em + v4 + z4 * g)
+        e_plus = _form(u5, v5, z5, em, g) if late else _form(u3, v3, z3, em, g)
+        e_minus = _form(u6, v6, z6, em, g) if late else _form(u4, v4, z4, em, g)
         out[j] = s * ((e_plus - e_minus) * f) / (d_p * d_q)
 
 
