@@ -256,6 +256,7 @@ def test_long_calls_are_chunked_and_agree_with_one_call() -> None:
                                                        w1_0=1e-3, w2_0=2e-3))
 
 
+@pytest.mark.slow  # a 20 s call by design; the ODE and GD kernels' Ctrl-C tests stay in the default run
 def test_ctrl_c_stops_a_long_call_within_a_second() -> None:
     """A call of ~20 s (extended-range modes) returns to Python between chunks: SIGINT ends it at once."""
     from tests.kernels.interrupt import interrupt_call
