@@ -18,6 +18,25 @@ from typing import Any
 
 from symdae.sweep._task import thread_environment
 
+#: The embedded cluster's Dask settings, each measured on 12 small linear runs (``benchmarks/bench_sweep.py``).
+#: Dask puts ``MALLOC_TRIM_THRESHOLD_ = 65536`` in a worker's environment. Any fixed value there turns off
+#: glibc's dynamic mmap threshold, so every allocation over 128 KiB (each tensor of a run) becomes a fresh
+#: ``mmap`` whose pages fault in zeroed: in a plain process, 0.63 s per run became 1.16 s (and 0.63 s again
+#: with ``MALLOC_MMAP_THRESHOLD_`` raised). The statistical profiler samples the worker's stacks every 10 ms:
+#: 1.4 s per run with it, 1.05 s without. A sweep's runs are whole tasks that free what they allocate, so
+#: neither is needed; with both off, a run inside a worker takes what it takes in series.
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.worker.daemon": False,
+    "distributed.logging.distributed": "error",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
+
+#: The embedded workers' preload: they ignore the terminal's Ctrl-C, which the sweep's own process handles.
+WORKER_SETUP = "symdae.sweep._worker"
+
 
 class ClusterError(RuntimeError):
     """The cluster named by ``--scheduler`` / ``--scheduler-file`` cannot be reached."""
@@ -42,11 +61,10 @@ def embedded_cluster(*, workers: int | None = None, gpus: int = 0, dashboard: bo
     if gpus:
         count = gpus if workers is None else min(workers, gpus)
         options["resources"] = {"GPU": 1}
-    with dask.config.set({"distributed.worker.daemon": False, "distributed.logging.distributed": "error",
-                          "distributed.admin.system-monitor.gil.enabled": False}):
+    with dask.config.set(WORKER_CONFIG):
         return LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
                             dashboard_address="127.0.0.1:0" if dashboard else None, env=thread_environment(1),
-                            silence_logs=40, **options)
+                            silence_logs=40, preload=[WORKER_SETUP], **options)
 
 
 @contextmanager

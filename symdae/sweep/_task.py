@@ -17,12 +17,18 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from symdae._io import json_text, write_atomic
+from symdae._io import FolderBusy, json_text, write_atomic
 from symdae.experiments import Experiment
 from symdae.sweep._plan import CONFIG_JSON, ERROR_JSON, Run, configuration, run_state
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS",
                     "VECLIB_MAXIMUM_THREADS")
+
+#: How often a task whose run folder is locked tries again. Two tasks of one run meet when a sweep is
+#: interrupted on a cluster of your own (Dask cannot stop a task's thread: the cancelled run goes on to its
+#: end) and the same command runs again, or when a worker the scheduler gave up for lost is still running.
+#: The later task waits, then finds the run done (or resumes its checkpoint), instead of both writing.
+LOCK_POLL_S = 0.5
 
 
 def thread_environment(threads: int = 1) -> dict[str, str]:
@@ -96,16 +102,20 @@ def execute_run(run: Run, out: str, *, checkpoint_every: int = 500, threads: int
     folder = run.folder(Path(out))
     folder.mkdir(parents=True, exist_ok=True)
     write_config(run, folder)
-    if run_state(run, Path(out)) == "done":  # a retried task whose first attempt had finished
-        return {"key": run.key, "status": "skipped", "seconds": time.perf_counter() - start}
     pin_threads(threads)
     notes: list[str] = []
-    try:
-        record = run_experiment(run.experiment, folder, resume=True, checkpoint_every=checkpoint_every,
-                                note=notes.append)
-    except Exception as err:  # a failing run is recorded, never fatal to the sweep
-        error = record_error(folder, err, traceback.format_exc())
-        return {"key": run.key, "status": "failed", "error": error, "seconds": time.perf_counter() - start}
+    while True:
+        if run_state(run, Path(out)) == "done":  # a retried task whose first attempt had finished
+            return {"key": run.key, "status": "skipped", "seconds": time.perf_counter() - start}
+        try:
+            record = run_experiment(run.experiment, folder, resume=True, checkpoint_every=checkpoint_every,
+                                    note=notes.append)
+            break
+        except FolderBusy:  # another task of this run is still writing: wait for it, then look again
+            time.sleep(LOCK_POLL_S)
+        except Exception as err:  # a failing run is recorded, never fatal to the sweep
+            error = record_error(folder, err, traceback.format_exc())
+            return {"key": run.key, "status": "failed", "error": error, "seconds": time.perf_counter() - start}
     (folder / ERROR_JSON).unlink(missing_ok=True)
     return {"key": run.key, "status": "done", "seconds": time.perf_counter() - start,
             "wall_time_s": record.get("wall_time_s"), "device": record.get("device"), "notes": notes}

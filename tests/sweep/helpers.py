@@ -61,3 +61,44 @@ class InterruptAfter:
         if self.made == self.calls:
             raise KeyboardInterrupt
         return execute_run(*args, **kwargs)
+
+
+class KillAfterFirstCheckpoint:
+    """A task whose first call kills its worker (SIGKILL) just after the run's first checkpoint is written;
+    every call writes ``<marker>-<key>`` with the epoch of the checkpoint it found on starting (or ``none``)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __call__(self, run: Any, out: str, **kwargs: Any) -> dict[str, Any]:
+        from symdae.torch._checkpoint import Checkpoint
+
+        saved = run.folder(Path(out)) / "checkpoint.pt"
+        found = str(Checkpoint.load(saved).epoch) if saved.exists() else "none"
+        Path(f"{self.marker}-{run.key}").write_text(found)
+        try:
+            fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return execute_run(run, out, **kwargs)
+        os.close(fd)
+        save = Checkpoint.save
+
+        def save_then_die(self: Any, path: Any) -> None:  # this worker process ends here: no need to restore
+            save(self, path)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        Checkpoint.save = save_then_die  # type: ignore[method-assign]
+        return execute_run(run, out, **kwargs)
+
+
+class InterruptOnFirstDone:
+    """A ``say`` for :func:`symdae.sweep.run_sweep` that raises ``KeyboardInterrupt`` (Ctrl-C in the sweep's
+    process) when the first run is reported done."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+        if ": done (" in line:
+            raise KeyboardInterrupt

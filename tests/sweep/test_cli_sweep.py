@@ -46,3 +46,38 @@ def test_running_needs_an_output_folder(tmp_path: Path, capsys: pytest.CaptureFi
     spec.write_text('[base]\nkind = "linear"\nsamples = 100\n')
     assert main(["sweep", str(spec)]) == 2
     assert capsys.readouterr().err == "symdae sweep: --out DIR is required to run a sweep (or give --dry-run)\n"
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_terminal_stops_the_embedded_cluster_quietly_and_the_command_continues(
+        data_root: Path, tmp_path: Path) -> None:
+    """Ctrl-C as a terminal sends it: SIGINT to the whole process group, the workers included."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed", reason="needs the sweep extra: pip install 'symdae[sweep]'")
+    spec = tmp_path / "four.toml"
+    spec.write_text(tiny_spec(data_root, "noise_var = [0.1, 0.3, 0.5, 0.7]").replace("epochs = 20", "epochs = 3000")
+                    + "\n[sweep]\ncheckpoint_every = 100\n")
+    command = [sys.executable, "-m", "symdae", "sweep", str(spec), "--out", str(tmp_path / "out"), "--no-plots",
+               "--workers", "2"]
+    sweep = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+    assert sweep.stdout is not None
+    lines = []
+    for line in sweep.stdout:
+        lines.append(line)
+        if ": done (" in line:
+            os.killpg(sweep.pid, signal.SIGINT)
+    output = "".join(lines)
+    assert sweep.wait(timeout=60) == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert "the same command continues" in output
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0, again.stdout + again.stderr
+    said = again.stdout + again.stderr  # progress on stderr, the summary on stdout
+    assert "Traceback" not in said
+    done = int(said.split("sweep: 4 runs: ")[1].split(" already done")[0])
+    assert 1 <= done < 4, said
