@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from symdae._cli_common import DATASETS, USAGE, error, failure
 from symdae._options import existing_dir, integer, output_file, real
@@ -22,6 +23,7 @@ from symdae._options import existing_dir, integer, output_file, real
 __all__ = ["add_tune_command", "tune_command"]
 
 MAX_GRID = 10000
+INTERRUPTED = 130
 
 
 def values(text: str) -> list[float]:
@@ -38,6 +40,22 @@ def values(text: str) -> list[float]:
 values.__name__ = "list"
 
 
+def seed_list(text: str) -> list[int]:
+    """``--seeds``: comma-separated distinct whole numbers ``>= 0``, at least one."""
+    from symdae.experiments._description import MAX_SEED
+
+    parse = integer(0, MAX_SEED)
+    seeds = [parse(part.strip()) for part in text.split(",") if part.strip()]
+    if not seeds:
+        raise argparse.ArgumentTypeError(f"must be a comma-separated list of seeds, got {text!r}")
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"must not repeat a seed, got {text!r}")
+    return seeds
+
+
+seed_list.__name__ = "list"
+
+
 def _json_output(text: str) -> str | Path:
     return text if text == "-" else output_file(text)
 
@@ -49,24 +67,88 @@ def _plot_output(text: str) -> Path:
     return path
 
 
+VALIDATE_ONLY = ("out", "seeds", "fine_points", "serial", "workers", "scheduler", "scheduler_file", "quiet")
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {"dataset": args.dataset, "samples": args.samples, "hidden": args.hidden, "lr": args.lr,
+            "epochs": args.epochs, "test_noise_var": args.test_noise_var, "init_std": args.init_std,
+            "noise_vars": args.noise_vars, "weight_decays": args.weight_decays, "seed": args.seed,
+            "start": args.start, "heldout": args.heldout, "heldout_samples": args.heldout_samples,
+            "data_root": None if args.data_root is None else str(args.data_root), "grid_only": args.grid_only,
+            "top": args.top, "engine": args.engine}
+
+
+def _refused(args: argparse.Namespace) -> str | None:
+    """The first option given that does not apply (validation options without ``--validate``), or a missing one."""
+    if not args.validate:
+        for name in VALIDATE_ONLY:
+            if getattr(args, name) not in (None, False):
+                return f"--{name.replace('_', '-')} applies with --validate only"
+        return None
+    if args.out is None:
+        return "--validate needs --out DIR (the training runs and the validation's files go there)"
+    if args.workers is not None and (args.scheduler or args.scheduler_file or args.serial):
+        return "--workers sizes the embedded cluster only (not with --scheduler, --scheduler-file or --serial)"
+    return None
+
+
 def tune_command(args: argparse.Namespace) -> int:
-    """Run :func:`symdae.tuning.tune` for the command line; print the summary; write ``--json`` / ``--plot``."""
-    from symdae._io import atomic_writer
+    """Run :func:`symdae.tuning.tune` (or, with ``--validate``, :func:`symdae.tuning.validate`) for the command
+    line; print the summary; write ``--json`` / ``--plot``."""
     from symdae.tuning import TuneError, tune
 
+    refused = _refused(args)
+    if refused:
+        error("tune", refused)
+        return USAGE
+    if args.validate:
+        return _validate(args)
     to_stdout = args.json is not None and str(args.json) == "-"
     try:
-        result = tune(dataset=args.dataset, samples=args.samples, hidden=args.hidden, lr=args.lr, epochs=args.epochs,
-                      test_noise_var=args.test_noise_var, init_std=args.init_std, noise_vars=args.noise_vars,
-                      weight_decays=args.weight_decays, seed=args.seed, start=args.start, heldout=args.heldout,
-                      heldout_samples=args.heldout_samples,
-                      data_root=None if args.data_root is None else str(args.data_root), grid_only=args.grid_only,
-                      top=args.top, engine=args.engine)
+        result = tune(**_settings(args))
     except TuneError as err:
         error("tune", err)
         return USAGE
     except (ValueError, FileNotFoundError, OSError, MemoryError, ImportError) as err:
         return failure("tune", err)
+    return _write(args, result, to_stdout)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from symdae._io import FolderBusy
+    from symdae._progress import say
+    from symdae.tuning import TuneError, validate
+
+    try:
+        done = validate(**_settings(args), seeds=args.seeds or [0, 1], out=args.out,
+                        fine_points=7 if args.fine_points is None else args.fine_points, serial=args.serial,
+                        workers=args.workers, scheduler=args.scheduler, scheduler_file=args.scheduler_file,
+                        say=None if args.quiet else say)
+    except TuneError as err:
+        error("tune", err)
+        return USAGE
+    except KeyboardInterrupt:
+        error("tune", "interrupted; the same command continues (trained runs are skipped, started ones resume "
+                      "from their checkpoints)")
+        return INTERRUPTED
+    except ImportError as err:
+        return failure("tune", ImportError(f"{err} (--validate runs a sweep: pip install 'symdae[sweep]')"))
+    except (ValueError, FileNotFoundError, OSError, MemoryError, RuntimeError, FolderBusy) as err:
+        return failure("tune", err)
+    to_stdout = args.json is not None and str(args.json) == "-"
+    code = _write(args, done.tuned, to_stdout)
+    where = sys.stderr if to_stdout else sys.stdout
+    print(done.text(), file=where)
+    print(f"wrote {args.out / 'validation.json'}, {args.out / 'validation.csv'}, {args.out / 'validation.png'}",
+          file=where)
+    return code
+
+
+def _write(args: argparse.Namespace, result: Any, to_stdout: bool) -> int:
+    """Print ``result``'s summary; write ``--json`` / ``--plot``."""
+    from symdae._io import atomic_writer
+
     print(result.text(), file=sys.stderr if to_stdout else sys.stdout)
     try:
         if args.json is not None:
@@ -143,4 +225,22 @@ def add_tune_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
                       help="write recommended, grid, settings (and per-direction rows) as JSON ('-': standard output)")
     tune.add_argument("--plot", metavar="FILE", type=_plot_output,
                       help="draw predicted L_test against the setting and against epochs (.png, .pdf or .svg)")
+    check = tune.add_argument_group(
+        "validation by training", "train the linear DAE at every value of the grid, of a fine curve around the "
+        "recommendation and of the naive choices (s² = s_t², the converged optimum), for each seed, as one sweep "
+        "(the embedded Dask cluster by default; needs the sweep extra), and measure L_test exactly from each "
+        "trained M = W2W1 against the prediction")
+    check.add_argument("--validate", action="store_true", help="validate the recommendation by training")
+    check.add_argument("--out", metavar="DIR", type=Path,
+                       help="the runs (OUT/runs/<key>) and validation.json, .csv, .png; a rerun skips what is done")
+    check.add_argument("--seeds", type=seed_list, metavar="LIST", help="comma-separated seeds (default: 0,1)")
+    check.add_argument("--fine-points", type=integer(1, 101), metavar="K",
+                       help="values of the fine curve, log-spaced from s²/1.5 to 1.5 s² around the recommended s² "
+                       "(default: 7)")
+    where = check.add_mutually_exclusive_group()
+    where.add_argument("--serial", action="store_true", help="train in this process, one run after another")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler of your own (tcp://host:8786)")
+    where.add_argument("--scheduler-file", metavar="FILE", help="a Dask scheduler file of your own")
+    check.add_argument("--workers", type=integer(1), metavar="N", help="embedded cluster size (default: the cores)")
+    check.add_argument("--quiet", action="store_true", help="no progress lines")
     tune.set_defaults(handler=tune_command)

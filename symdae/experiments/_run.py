@@ -17,7 +17,7 @@ import platform
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +163,7 @@ def _run(exp: Experiment, folder: Path | None, progress: Progress | None, resume
             raise SettingsError(f"--resume: {err}; run without --resume to start afresh (the checkpoint is "
                                 "then replaced)") from None
         raise
-    measured, epochs, start, run_info = trained
+    measured, epochs, start, run_info, weights = trained
     k = measured.shape[1]
     prediction = theory(exp, epochs, training.eigenvalues[:k], dim=training.dim,
                         **({} if start is None else {"p0": start[0][:k], "q0": start[1][:k]}))
@@ -183,14 +183,14 @@ def _run(exp: Experiment, folder: Path | None, progress: Progress | None, resume
     arrays = {"epochs": epochs, "measured": measured, "theory": prediction.continuous,
               "theory_discrete": prediction.discrete, "eigenvalues": training.eigenvalues,
               "directions": np.arange(1, k + 1)}
-    return write_result(folder, exp, arrays, record)
+    return replace(write_result(folder, exp, arrays, record), weights=weights)
 
 
 def _train(exp: Experiment, training: Any, progress: Progress | None, checkpoint: Path | None, resume: bool,
            checkpoint_every: int) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None,
-                                       dict[str, Any]]:
+                                       dict[str, Any], tuple[np.ndarray, np.ndarray] | None]:
     """Train ``exp``: the measured mappings (T, K), the record epochs, each direction's measured ``(P0, Q0)``
-    (linear runs) and what the record says about the training."""
+    (linear runs), what the record says about the training, and the final ``(W1, W2)`` (linear runs)."""
     from symdae.torch import train_linear, train_nonlinear
 
     config = trainer_config(exp)
@@ -201,11 +201,11 @@ def _train(exp: Experiment, training: Any, progress: Progress | None, checkpoint
         k = exp.directions or linear.mapping.shape[1]
         info = {"device": linear.device, "train_time_s": linear.wall_time, "init_std": config.init_std,
                 "space": config.resolved_space}
-        return linear.mapping[:, :k], linear.epochs, (linear.P0, linear.Q0), info
+        return linear.mapping[:, :k], linear.epochs, (linear.P0, linear.Q0), info, (linear.w1, linear.w2)
     nonlinear = train_nonlinear(training, config, **options)
     info = {"device": nonlinear.device, "train_time_s": nonlinear.wall_time, "init_std": config.init_std,
             "input_noise": "gaussian, sampled afresh every epoch" if exp.noise_var > 0 else "none"}
-    return nonlinear.mapping, nonlinear.epochs, None, info
+    return nonlinear.mapping, nonlinear.epochs, None, info, None
 
 
 def _versions() -> dict[str, str]:

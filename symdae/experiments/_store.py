@@ -58,13 +58,18 @@ class Result(Mapping[str, Any]):
     record alone was before. The arrays are also attributes: ``epochs`` (T,),
     ``measured``, ``theory`` (continuous time), ``theory_discrete`` (T, K),
     ``eigenvalues`` (D,) and ``directions`` (K,), 1-based: column ``j − 1``
-    is direction ``j``.
+    is direction ``j``. ``weights``: the final ``(W1, W2)`` (H × D, D × H,
+    float64, in the data's own basis) of a linear run just trained, for
+    measurements of the whole mapping ``W2W1`` (:mod:`symdae.tuning`'s
+    held-out loss); not stored, so ``None`` for a result read from files and
+    for nonlinear runs.
     """
 
     experiment: Experiment
     arrays: dict[str, np.ndarray]
     record: dict[str, Any]
     folder: Path | None = None
+    weights: tuple[np.ndarray, np.ndarray] | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.record[key]

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from symdae._io import folder_lock, json_text, write_atomic
-from symdae.sweep._plan import Run, describe, run_state
-from symdae.sweep._task import execute_run, pin_threads, prepare, record_error, run_data
+from symdae.sweep._plan import Run, describe
+from symdae.sweep._task import Measure, execute_run, finished, pin_threads, prepare, record_error, run_data
 
 SWEEP_JSON = "sweep.json"
 Task = Callable[..., dict[str, Any]]
@@ -88,9 +88,11 @@ def _write_plan(out: Path, runs: Sequence[Run]) -> bool:
 def run_sweep(runs: Sequence[Run], out: Path | str, *, serial: bool = False, client: Any = None,
               scheduler: str | None = None, scheduler_file: str | None = None, workers: int | None = None,
               retries: int = 2, checkpoint_every: int = 500, dashboard: bool = True, table: bool = True,
-              say: Say | None = None, task: Task = execute_run) -> SweepOutcome:
+              say: Say | None = None, task: Task = execute_run, measure: Measure | None = None) -> SweepOutcome:
     """Run every run of ``runs`` not already done under ``out/runs/``; write ``out/results.parquet`` and
     ``.csv`` (``table``); return the :class:`SweepOutcome`. ``say`` receives the progress lines.
+    ``measure`` (a :class:`~symdae.sweep._task.Measure`) measures every trained run in its folder; a
+    run is then done when it is measured too.
 
     Raises ``KeyboardInterrupt`` never: Ctrl-C ends the sweep with ``interrupted`` set (and the table of
     what finished written).
@@ -107,20 +109,23 @@ def run_sweep(runs: Sequence[Run], out: Path | str, *, serial: bool = False, cli
         same_plan = not _write_plan(out, runs)
         todo = []
         for run in runs:
-            if run_state(run, out) == "done":
+            if finished(run, out, measure):
                 outcome.skipped.append(run.key)
             else:
                 todo.append(run)
         if say is not None:
             say(f"sweep: {len(runs)} runs: {len(outcome.skipped)} already done (verified), {len(todo)} to run")
         tally = _Tally(outcome, len(todo), say)
+        options: dict[str, Any] = {"checkpoint_every": checkpoint_every, "threads": 1}
+        if measure is not None:
+            options["measure"] = measure
         try:
             if not todo:
                 pass
             elif serial:
-                _serial(todo, out, tally, task=task, checkpoint_every=checkpoint_every)
+                _serial(todo, out, tally, task=task, options=options)
             else:
-                _distributed(todo, out, tally, outcome, task=task, checkpoint_every=checkpoint_every,
+                _distributed(todo, out, tally, outcome, task=task, options=options,
                              retries=retries, client=client, scheduler=scheduler, scheduler_file=scheduler_file,
                              workers=workers, dashboard=dashboard)
         except KeyboardInterrupt:
@@ -135,7 +140,7 @@ def run_sweep(runs: Sequence[Run], out: Path | str, *, serial: bool = False, cli
     return outcome
 
 
-def _serial(todo: Sequence[Run], out: Path, tally: _Tally, *, task: Task, checkpoint_every: int) -> None:
+def _serial(todo: Sequence[Run], out: Path, tally: _Tally, *, task: Task, options: dict[str, Any]) -> None:
     import numba
 
     torch: Any
@@ -159,8 +164,7 @@ def _serial(todo: Sequence[Run], out: Path, tally: _Tally, *, task: Task, checkp
                 tally.record(run, {"key": run.key, "status": "failed", "seconds": 0.0,
                                    "error": record_error(folder, err, traceback.format_exc())})
                 continue
-            tally.record(run, task(run, str(out), checkpoint_every=checkpoint_every, threads=1,
-                                   prepared=prepared[data]))
+            tally.record(run, task(run, str(out), **options, prepared=prepared[data]))
     finally:
         if torch is not None and torch_threads is not None:
             torch.set_num_threads(torch_threads)
@@ -168,7 +172,7 @@ def _serial(todo: Sequence[Run], out: Path, tally: _Tally, *, task: Task, checkp
 
 
 def _distributed(todo: Sequence[Run], out: Path, tally: _Tally, outcome: SweepOutcome, *, task: Task,
-                 checkpoint_every: int, retries: int, client: Any, scheduler: str | None,
+                 options: dict[str, Any], retries: int, client: Any, scheduler: str | None,
                  scheduler_file: str | None, workers: int | None, dashboard: bool) -> None:
     from distributed import as_completed
 
@@ -191,8 +195,8 @@ def _distributed(todo: Sequence[Run], out: Path, tally: _Tally, outcome: SweepOu
                 prepared[data] = dask.submit(prepare, *data, key=f"symdae-prepare-{len(prepared)}-{token}",
                                              retries=retries)
             resources = {"GPU": 1} if run.experiment.device.startswith("cuda") else None
-            future = dask.submit(task, run, str(out), checkpoint_every=checkpoint_every, threads=1,
-                                 prepared=prepared[data], key=f"symdae-run-{run.key}-{token}", retries=retries,
+            future = dask.submit(task, run, str(out), **options, prepared=prepared[data],
+                                 key=f"symdae-run-{run.key}-{token}", retries=retries,
                                  resources=resources)
             futures[future] = run
         keys = {f.key for f in futures}

@@ -15,10 +15,13 @@ import socket
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from symdae._io import FolderBusy, json_text, write_atomic
 from symdae.experiments import Experiment
+
+if TYPE_CHECKING:
+    from symdae.experiments import Result
 from symdae.sweep._plan import CONFIG_JSON, ERROR_JSON, Run, configuration, run_state
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS",
@@ -86,8 +89,24 @@ def record_error(folder: Path, err: BaseException | str, trace: str | None = Non
     return f"{kind}: {message}"
 
 
+class Measure(Protocol):
+    """A measurement a sweep makes of every run's trained result, in the run's folder (picklable, for Dask).
+
+    :mod:`symdae.tuning`'s held-out loss is one: it needs the final weights,
+    which only a run just trained has (``Result.weights``), so a run whose
+    result is stored but not measured is taken up again from its final
+    checkpoint (no epochs left to train) to measure it.
+    """
+
+    def done(self, folder: Path) -> bool:
+        """Whether ``folder`` holds this measurement of the result stored there."""
+
+    def __call__(self, result: Result, folder: Path) -> None:
+        """Measure ``result`` (just trained, stored in ``folder``) and write the measurement there."""
+
+
 def execute_run(run: Run, out: str, *, checkpoint_every: int = 500, threads: int = 1,
-                prepared: Any = None) -> dict[str, Any]:
+                prepared: Any = None, measure: Measure | None = None) -> dict[str, Any]:
     """Run ``run`` into ``out/runs/<key>`` unless a verified result is there; return its status.
 
     The status is a dict: ``key``, ``status`` (``done``, ``skipped`` or
@@ -105,11 +124,13 @@ def execute_run(run: Run, out: str, *, checkpoint_every: int = 500, threads: int
     pin_threads(threads)
     notes: list[str] = []
     while True:
-        if run_state(run, Path(out)) == "done":  # a retried task whose first attempt had finished
+        if finished(run, Path(out), measure):  # a retried task whose first attempt had finished
             return {"key": run.key, "status": "skipped", "seconds": time.perf_counter() - start}
         try:
             record = run_experiment(run.experiment, folder, resume=True, checkpoint_every=checkpoint_every,
                                     note=notes.append)
+            if measure is not None:
+                measure(record, folder)
             break
         except FolderBusy:  # another task of this run is still writing: wait for it, then look again
             time.sleep(LOCK_POLL_S)
@@ -119,6 +140,11 @@ def execute_run(run: Run, out: str, *, checkpoint_every: int = 500, threads: int
     (folder / ERROR_JSON).unlink(missing_ok=True)
     return {"key": run.key, "status": "done", "seconds": time.perf_counter() - start,
             "wall_time_s": record.get("wall_time_s"), "device": record.get("device"), "notes": notes}
+
+
+def finished(run: Run, out: Path, measure: Measure | None = None) -> bool:
+    """Whether ``run`` is done (a verified result of its configuration) and, with ``measure``, measured."""
+    return run_state(run, out) == "done" and (measure is None or measure.done(run.folder(out)))
 
 
 def run_data(exp: Experiment) -> tuple[str, int, str | None]:

@@ -38,11 +38,18 @@ Units (``docs/conventions.md``): ``λ_j`` are eigenvalues of ``Σ = XᵀX``, a s
 over the ``N`` training rows; ``τ = N/α``, ``ε = N s²``, ``κ = Nγ``; time in
 epochs. Every option is keyword-only; a bad one raises ``ValueError`` naming
 it and the rule.
+
+:func:`validate` (``symdae tune --validate``) checks a recommendation by
+training: the linear DAE at every noise variance of the grid and of a fine
+curve around the recommendation, for several seeds, as one sweep
+(:mod:`symdae.sweep`), each run's held-out loss measured exactly from its
+trained ``M`` (:class:`HeldoutMeasure`), measured against predicted.
 """
 
 from symdae.tuning._checks import FRACTIONS as FRACTIONS
 from symdae.tuning._checks import GRID_POINTS as GRID_POINTS
 from symdae.tuning._checks import WITHIN as WITHIN
+from symdae.tuning._data import TuneError as TuneError
 from symdae.tuning._heldout import HeldOut as HeldOut
 from symdae.tuning._heldout import capacity_start as capacity_start
 from symdae.tuning._heldout import expected_start as expected_start
@@ -50,6 +57,7 @@ from symdae.tuning._heldout import heldout_loss as heldout_loss
 from symdae.tuning._heldout import heldout_moments as heldout_moments
 from symdae.tuning._heldout import measured_heldout_loss as measured_heldout_loss
 from symdae.tuning._heldout import seed_start as seed_start
+from symdae.tuning._measure import HeldoutMeasure as HeldoutMeasure
 from symdae.tuning._predict import HeldoutPrediction as HeldoutPrediction
 from symdae.tuning._predict import converged_heldout_loss as converged_heldout_loss
 from symdae.tuning._predict import epochs_to_fractions as epochs_to_fractions
@@ -60,12 +68,14 @@ from symdae.tuning._search import default_grid as default_grid
 from symdae.tuning._search import minimise_scalar as minimise_scalar
 from symdae.tuning._search import recommend as recommend
 from symdae.tuning._tune import Tuned as Tuned
-from symdae.tuning._tune import TuneError as TuneError
 from symdae.tuning._tune import tune as tune
+from symdae.tuning._validate import Validated as Validated
+from symdae.tuning._validate import validate as validate
 
 __all__ = [
-    "FRACTIONS", "GRID_POINTS", "WITHIN", "HeldOut", "HeldoutPrediction", "Recommendation", "TuneError", "Tuned",
+    "FRACTIONS", "GRID_POINTS", "WITHIN", "HeldOut", "HeldoutMeasure", "HeldoutPrediction", "Recommendation",
+    "TuneError", "Tuned", "Validated",
     "capacity_start", "converged_heldout_loss", "default_grid", "epochs_to_fractions", "epochs_to_within",
     "expected_start", "heldout_loss", "heldout_moments", "measured_heldout_loss", "minimise_scalar",
-    "predict_heldout", "recommend", "seed_start", "tune",
+    "predict_heldout", "recommend", "seed_start", "tune", "validate",
 ]

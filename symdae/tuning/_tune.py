@@ -5,28 +5,20 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-if TYPE_CHECKING:
-    from symdae.data import Dataset
-
 from symdae.tuning._checks import FRACTIONS, Engine, FloatArray, Start, _array, _real, _whole
-from symdae.tuning._heldout import HeldOut, heldout_moments, seed_start
+from symdae.tuning._data import DATASETS, HELDOUT, TuneError, heldout_data, load_data
+from symdae.tuning._heldout import HeldOut, seed_start
 from symdae.tuning._predict import _fixed_points, predict_heldout
 from symdae.tuning._search import Recommendation, recommend
 
 # ---------------------------------------------------------------------------
 # The workflow behind ``symdae tune``: data, held-out set, recommendation, report, plot.
-DATASETS = ("mnist", "fashion-mnist", "cifar10")
-HELDOUT = ("test", "train-tail")
 TOP = 32
-
-
-class TuneError(ValueError):
-    """Settings :func:`tune` cannot use; the message names the option (as on the command line) and the rule."""
 
 
 @dataclass(frozen=True)
@@ -151,18 +143,6 @@ def _number(value: float) -> float | str | None:
     return "inf" if math.isinf(value) else float(value)
 
 
-def _load(dataset: str, split: str, n: int | None, data_root: str | None, option: str) -> Dataset:
-    from symdae.data import load
-
-    try:
-        return load(dataset, split, n, data_root=data_root)
-    except ValueError as err:
-        text = str(err)
-        if n is not None and text.startswith(f"n = {n} exceeds"):
-            raise TuneError(f"{option} {n}{text[len(f'n = {n}'):]}") from None
-        raise
-
-
 def tune(*, dataset: str, samples: int, hidden: int, lr: float, epochs: int, test_noise_var: float,
          init_std: float = 1e-4, noise_vars: ArrayLike | None = None, weight_decays: ArrayLike | None = None,
          seed: int | None = None, start: Start = "expected", heldout: str = "test", heldout_samples: int | None = None,
@@ -181,7 +161,7 @@ def tune(*, dataset: str, samples: int, hidden: int, lr: float, epochs: int, tes
     """
     import time
 
-    from symdae.data import preprocess, spectrum
+    from symdae.data import spectrum
 
     began = time.perf_counter()
     if dataset not in DATASETS:
@@ -223,31 +203,12 @@ def tune(*, dataset: str, samples: int, hidden: int, lr: float, epochs: int, tes
     if grid_only and grid is None:
         raise TuneError("--grid-only needs --noise-vars or --weight-decays (the grid to choose from)")
 
-    train = _load(dataset, "train", samples, data_root, "--samples")
+    train = load_data(dataset, "train", samples, data_root, "--samples")
     spec = spectrum(train)
     vecs = np.asarray(spec.eigenvectors)
-    if heldout == "test":
-        test = _load(dataset, "test", heldout_samples, data_root, "--heldout-samples")
-        tspec = spectrum(test)
-        gram = (tspec.eigenvectors * tspec.eigenvalues) @ tspec.eigenvectors.T
-        rows_t = int(test.n)
-        held = heldout_moments(eigenvectors=vecs, gram=gram, n=rows_t,
-                               description=f"{dataset} test split, first {rows_t} images")
-        nature = test.nature
-    else:
-        everything = _load(dataset, "train", None, data_root, "--samples")
-        available = int(everything.n) - samples
-        if available < 1:
-            raise TuneError(f"--heldout train-tail needs training images beyond the first --samples {samples}; the "
-                            f"{dataset} training split here has {everything.n}")
-        rows_t = min(10000, available) if heldout_samples is None else heldout_samples
-        if rows_t > available:
-            raise TuneError(f"--heldout-samples {rows_t} exceeds the {available} training images after the first "
-                            f"{samples}")
-        rows = preprocess(everything.images[samples:samples + rows_t])
-        held = heldout_moments(eigenvectors=vecs, rows=rows,
-                               description=f"{dataset} training images {samples + 1}–{samples + rows_t}")
-        nature = everything.nature
+    found = heldout_data(dataset, samples=samples, heldout=heldout, heldout_samples=heldout_samples,
+                         data_root=data_root, eigenvectors=vecs)
+    held, nature = found.heldout, found.nature
     lam = np.asarray(spec.eigenvalues, dtype=np.float64)
     starts: dict[str, Any]
     if seed is not None:
