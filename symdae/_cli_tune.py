@@ -67,7 +67,8 @@ def _plot_output(text: str) -> Path:
     return path
 
 
-VALIDATE_ONLY = ("out", "seeds", "fine_points", "serial", "workers", "scheduler", "scheduler_file", "quiet")
+VALIDATE_ONLY = ("out", "seeds", "fine_points", "nonlinear", "serial", "workers", "scheduler", "scheduler_file",
+                 "quiet")
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -122,7 +123,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     try:
         done = validate(**_settings(args), seeds=args.seeds or [0, 1], out=args.out,
-                        fine_points=7 if args.fine_points is None else args.fine_points, serial=args.serial,
+                        fine_points=7 if args.fine_points is None else args.fine_points, nonlinear=args.nonlinear,
+                        serial=args.serial,
                         workers=args.workers, scheduler=args.scheduler, scheduler_file=args.scheduler_file,
                         say=None if args.quiet else say)
     except TuneError as err:
@@ -237,6 +239,10 @@ def add_tune_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
     check.add_argument("--fine-points", type=integer(1, 101), metavar="K",
                        help="values of the fine curve, log-spaced from s²/1.5 to 1.5 s² around the recommended s² "
                        "(default: 7)")
+    check.add_argument("--nonlinear", choices=["relu", "tanh"],
+                       help="does the linear prediction transfer? Train this nonlinear DAE x ↦ W2 f(W1x) instead, at "
+                       "the equivalent settings (SGD rate αD/2, float32), its L_test estimated from 4 test-noise "
+                       "draws per held-out row")
     where = check.add_mutually_exclusive_group()
     where.add_argument("--serial", action="store_true", help="train in this process, one run after another")
     where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler of your own (tcp://host:8786)")

@@ -122,3 +122,48 @@ def test_validation_options_are_refused_where_they_do_not_apply(
     assert main([*base, *given]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1, err
+
+
+def test_the_network_loss_of_a_linear_network_is_the_closed_form() -> None:
+    """The Monte Carlo held-out loss of x ↦ W2W1x against heldout.trace_form: exact at s_t² = 0, and within
+    four standard errors of the estimate otherwise."""
+    from symdae.tuning import measured_heldout_loss
+    from symdae.tuning._measure import network_heldout_loss
+
+    rng = np.random.default_rng(5)
+    rows = rng.normal(size=(200, 6)) * np.array([3.0, 2.0, 1.0, 0.5, 0.3, 0.1])
+    w1, w2 = rng.normal(size=(3, 6)) * 0.4, rng.normal(size=(6, 3)) * 0.4
+    gram = rows.T @ rows
+    exact0 = measured_heldout_loss(w1, w2, gram=gram, n=200, test_noise_var=0.0)
+    assert_within(network_heldout_loss(w1, w2, rows, activation="linear", test_noise_var=0.0), exact0, rel=1e-13)
+    st2, draws = 0.3, 400
+    exact = measured_heldout_loss(w1, w2, gram=gram, n=200, test_noise_var=st2)
+    estimate = network_heldout_loss(w1, w2, rows, activation="linear", test_noise_var=st2, draws=draws)
+    m = w2 @ w1
+    # per row and draw, ||x − M(x + n)||²/2 = ||(I − M)x||²/2 − ((I − M)x)ᵀMn + ||Mn||²/2: the noise parts'
+    # variance is s_t² ||Mᵀ(I − M)x||² + s_t²² ||MᵀM||²_F / 2 (Gaussian n)
+    fit = rows @ (np.eye(6) - m).T
+    spread = st2 * np.mean(np.sum((fit @ m) ** 2, axis=1)) + st2**2 * np.sum((m.T @ m) ** 2) / 2
+    assert abs(estimate - exact) < 4 * np.sqrt(spread / (200 * draws))
+    assert estimate != exact  # an estimate, not the closed form
+
+
+def test_a_nonlinear_validation_measures_each_network_on_the_heldout_rows(data_root: Path, tmp_path: Path) -> None:
+    from symdae.data import load, preprocess
+    from symdae.experiments import read_result, run
+    from symdae.tuning import validate
+    from symdae.tuning._measure import network_heldout_loss
+
+    settings = {**SETTINGS, "lr": 0.002, "epochs": 20, "init_std": 1e-3, "noise_vars": [0.0, 0.3]}
+    done = validate(**settings, data_root=str(data_root), seeds=[1], out=tmp_path, serial=True, fine_points=1,
+                    heldout_samples=300, nonlinear="relu")
+    rows = np.asarray(preprocess(load("mnist", "test", 300, data_root=data_root).images), dtype=np.float64)
+    folders = sorted(p.parent for p in tmp_path.glob("runs/*/heldout.json"))
+    assert len(folders) == len(done.values) >= 3
+    for folder in folders[:2]:
+        stored = read_result(folder)
+        assert stored.experiment.kind == "nonlinear" and stored.experiment.lr == pytest.approx(0.002 * 784 / 2)
+        w1, w2 = run(stored.experiment).weights
+        found = json.loads((folder / "heldout.json").read_text())["network"]["losses"]
+        assert found == {repr(0.2): network_heldout_loss(w1, w2, rows, activation="relu", test_noise_var=0.2)}
+    assert done.summary["off_diagonal_max"] is None and "relu DAE" in done.text()

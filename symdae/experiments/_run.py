@@ -190,7 +190,7 @@ def _train(exp: Experiment, training: Any, progress: Progress | None, checkpoint
            checkpoint_every: int) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None,
                                        dict[str, Any], tuple[np.ndarray, np.ndarray] | None]:
     """Train ``exp``: the measured mappings (T, K), the record epochs, each direction's measured ``(P0, Q0)``
-    (linear runs), what the record says about the training, and the final ``(W1, W2)`` (linear runs)."""
+    (linear runs), what the record says about the training, and the final ``(W1, W2)``."""
     from symdae.torch import train_linear, train_nonlinear
 
     config = trainer_config(exp)
@@ -205,7 +205,7 @@ def _train(exp: Experiment, training: Any, progress: Progress | None, checkpoint
     nonlinear = train_nonlinear(training, config, **options)
     info = {"device": nonlinear.device, "train_time_s": nonlinear.wall_time, "init_std": config.init_std,
             "input_noise": "gaussian, sampled afresh every epoch" if exp.noise_var > 0 else "none"}
-    return nonlinear.mapping, nonlinear.epochs, None, info, None
+    return nonlinear.mapping, nonlinear.epochs, None, info, (nonlinear.w1, nonlinear.w2)
 
 
 def _versions() -> dict[str, str]:

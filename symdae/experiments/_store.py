@@ -59,10 +59,9 @@ class Result(Mapping[str, Any]):
     ``measured``, ``theory`` (continuous time), ``theory_discrete`` (T, K),
     ``eigenvalues`` (D,) and ``directions`` (K,), 1-based: column ``j − 1``
     is direction ``j``. ``weights``: the final ``(W1, W2)`` (H × D, D × H,
-    float64, in the data's own basis) of a linear run just trained, for
-    measurements of the whole mapping ``W2W1`` (:mod:`symdae.tuning`'s
-    held-out loss); not stored, so ``None`` for a result read from files and
-    for nonlinear runs.
+    float64, in the data's own basis) of a run just trained, for measurements
+    of the whole network (:mod:`symdae.tuning`'s held-out loss); not stored,
+    so ``None`` for a result read from files.
     """
 
     experiment: Experiment

@@ -46,23 +46,19 @@ def load_data(dataset: str, split: str, n: int | None, data_root: str | None, op
         raise
 
 
-def heldout_data(dataset: str, *, samples: int, heldout: str, heldout_samples: int | None, data_root: str | None,
-                 eigenvectors: FloatArray) -> HeldoutData:
-    """The held-out set of ``--heldout``: the official test split (its first ``heldout_samples`` images, or
-    all; the gram matrix from its cached spectrum) or the ``heldout_samples`` training images after the first
-    ``samples`` (default up to :data:`TAIL`), preprocessed as the training rows."""
-    from symdae.data import preprocess, spectrum
+def heldout_rows(dataset: str, *, samples: int, heldout: str, heldout_samples: int | None,
+                 data_root: str | None) -> tuple[FloatArray, str, str]:
+    """The held-out rows of ``--heldout`` (preprocessed as the training rows, float64), their description and
+    the nature of their data: the official test split (its first ``heldout_samples`` images, or all) or the
+    ``heldout_samples`` training images after the first ``samples`` (default up to :data:`TAIL`)."""
+    from symdae.data import preprocess
 
     if heldout not in HELDOUT:
         raise TuneError(f"--heldout must be one of {', '.join(HELDOUT)}; got {heldout!r}")
     if heldout == "test":
         test = load_data(dataset, "test", heldout_samples, data_root, "--heldout-samples")
-        tspec = spectrum(test)
-        gram = (tspec.eigenvectors * tspec.eigenvalues) @ tspec.eigenvectors.T
-        rows_t = int(test.n)
-        held = heldout_moments(eigenvectors=eigenvectors, gram=gram, n=rows_t,
-                               description=f"{dataset} test split, first {rows_t} images")
-        return HeldoutData(held, np.asarray(gram, dtype=np.float64), test.nature)
+        rows = np.asarray(preprocess(test.images), dtype=np.float64)
+        return rows, f"{dataset} test split, first {test.n} images", test.nature
     everything = load_data(dataset, "train", None, data_root, "--samples")
     available = int(everything.n) - samples
     if available < 1:
@@ -73,6 +69,24 @@ def heldout_data(dataset: str, *, samples: int, heldout: str, heldout_samples: i
         raise TuneError(f"--heldout-samples {rows_t} exceeds the {available} training images after the first "
                         f"{samples}")
     rows = np.asarray(preprocess(everything.images[samples:samples + rows_t]), dtype=np.float64)
-    held = heldout_moments(eigenvectors=eigenvectors, rows=rows,
-                           description=f"{dataset} training images {samples + 1}–{samples + rows_t}")
-    return HeldoutData(held, rows.T @ rows, everything.nature)
+    return rows, f"{dataset} training images {samples + 1}–{samples + rows_t}", everything.nature
+
+
+def heldout_data(dataset: str, *, samples: int, heldout: str, heldout_samples: int | None, data_root: str | None,
+                 eigenvectors: FloatArray) -> HeldoutData:
+    """The held-out set of ``--heldout`` (:func:`heldout_rows`) in the training eigenbasis; for the test split
+    the gram matrix comes from its cached spectrum."""
+    from symdae.data import spectrum
+
+    if heldout == "test":
+        test = load_data(dataset, "test", heldout_samples, data_root, "--heldout-samples")
+        tspec = spectrum(test)
+        gram = (tspec.eigenvectors * tspec.eigenvalues) @ tspec.eigenvectors.T
+        rows_t = int(test.n)
+        held = heldout_moments(eigenvectors=eigenvectors, gram=gram, n=rows_t,
+                               description=f"{dataset} test split, first {rows_t} images")
+        return HeldoutData(held, np.asarray(gram, dtype=np.float64), test.nature)
+    rows, description, nature = heldout_rows(dataset, samples=samples, heldout=heldout,
+                                             heldout_samples=heldout_samples, data_root=data_root)
+    held = heldout_moments(eigenvectors=eigenvectors, rows=rows, description=description)
+    return HeldoutData(held, rows.T @ rows, nature)

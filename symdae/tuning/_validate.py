@@ -31,7 +31,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -65,6 +65,7 @@ class Validated:
     out: Path
     failed: dict[str, str] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    nonlinear: str | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per s²: its roles, the predicted L_test, the measured one per seed, their mean, the
@@ -87,8 +88,13 @@ class Validated:
     def text(self) -> str:
         """The validation's summary, as ``symdae tune --validate`` prints it."""
         s = self.summary
-        lines = [f"validation: {len(self.values)} noise variances × {len(self.seeds)} seed(s), measured exactly "
-                 f"from the trained M = W2W1 on {self.tuned.settings['heldout_description']}",
+        if self.nonlinear is None:
+            what = "measured exactly from the trained M = W2W1"
+        else:
+            what = (f"a {self.nonlinear} DAE at the equivalent settings (SGD rate αD/2), its L_test estimated from "
+                    f"test-noise draws; predicted: the linear theory")
+        lines = [f"validation: {len(self.values)} noise variances × {len(self.seeds)} seed(s), {what}, on "
+                 f"{self.tuned.settings['heldout_description']}",
                  f"{'s²':>12} {'roles':>22} {'predicted':>14} {'measured':>14} {'pred/meas':>10}"]
         for row in self.rows():
             lines.append(f"{row['noise_var']:12.6g} {row['roles']:>22} {row['predicted_heldout_loss']:14.9g} "
@@ -104,9 +110,11 @@ class Validated:
         lines.append(f"predicted/measured at the measured optimum: {s['ratio_at_measured_optimum']:.6f}; grid "
                      f"ranking (Spearman) {s['grid_rank_agreement']:.4f}, same argmin: {s['grid_same_argmin']}")
         t = s["epochs_to_within"]
-        lines.append(f"epochs to within 1% of the final L_test at the recommended s²: predicted {t['predicted']}, "
-                     f"measured {t['measured_per_seed']} (every {t['resolution']} epochs)")
-        lines.append(f"off-diagonal part of M (whole − diagonal, relative) at most {s['off_diagonal_max']:.3e}")
+        if t["measured_per_seed"]:
+            lines.append(f"epochs to within 1% of the final L_test at the recommended s²: predicted {t['predicted']}, "
+                         f"measured {t['measured_per_seed']} (every {t['resolution']} epochs)")
+        if s["off_diagonal_max"] is not None:
+            lines.append(f"off-diagonal part of M (whole − diagonal, relative) at most {s['off_diagonal_max']:.3e}")
         return "\n".join(lines)
 
     def plot(self, path: str | os.PathLike[str] | Any) -> None:
@@ -177,9 +185,11 @@ def validation_values(tuned: Tuned, grid: FloatArray | None, fine_points: int = 
     return dict(sorted(roles.items()))
 
 
-def validation_runs(tuned: Tuned, values: dict[float, list[str]], seeds: list[int], *,
-                    data_root: str | None) -> list[Any]:
-    """The sweep's runs: every value for every seed (``symdae experiment linear`` runs, float64, eigenbasis)."""
+def validation_runs(tuned: Tuned, values: dict[float, list[str]], seeds: list[int], *, data_root: str | None,
+                    nonlinear: Literal["relu", "tanh"] | None = None) -> list[Any]:
+    """The sweep's runs: every value for every seed (``symdae experiment linear`` runs, float64, eigenbasis),
+    or, with ``nonlinear`` (an activation), ``symdae experiment nonlinear`` runs at the equivalent settings:
+    SGD rate ``lr = αD/2`` (the nonlinear loss averages over the D pixels; :mod:`symdae.torch`), float32."""
     from symdae.experiments import Experiment
     from symdae.sweep import Run
     from symdae.sweep._plan import run_key
@@ -190,6 +200,16 @@ def validation_runs(tuned: Tuned, values: dict[float, list[str]], seeds: list[in
     for seed in seeds:
         for value, roles in values.items():
             timing = "recommended" in roles
+            if nonlinear is not None:
+                dim = tuned.eigenvalues.size
+                exp = Experiment(kind="nonlinear", dataset=st["dataset"], data_root=data_root,
+                                 samples=int(st["samples"]), epochs=epochs, lr=float(st["lr"]) * dim / 2,
+                                 hidden=int(st["hidden"]), model="dae" if value > 0 else "ae", noise_var=value,
+                                 seed=seed, device="cpu", dtype="float32", init_std=float(st["init_std"]),
+                                 activation=nonlinear, every=max(1, epochs // 10), directions=4)
+                runs.append(Run(key=run_key(exp), experiment=exp, axes={"noise_var": value, "seed": seed},
+                                label="+".join(roles)))
+                continue
             exp = Experiment(kind="linear", dataset=st["dataset"], data_root=data_root, samples=int(st["samples"]),
                              epochs=epochs, lr=float(st["lr"]), hidden=int(st["hidden"]),
                              model="dae" if value > 0 else "ae", noise_var=value, seed=seed, device="cpu",
@@ -202,7 +222,7 @@ def validation_runs(tuned: Tuned, values: dict[float, list[str]], seeds: list[in
 
 
 def validate(*, seeds: tuple[int, ...] | list[int] = (0, 1), out: str | os.PathLike[str],
-             fine_points: int = FINE_POINTS, serial: bool = False,
+             fine_points: int = FINE_POINTS, nonlinear: Literal["relu", "tanh"] | None = None, serial: bool = False,
              workers: int | None = None, scheduler: str | None = None, scheduler_file: str | None = None,
              client: Any = None, say: Any = None, **settings: Any) -> Validated:
     """Validate :func:`~symdae.tuning.tune`'s recommendation by training (see the module's docstring).
@@ -213,6 +233,9 @@ def validate(*, seeds: tuple[int, ...] | list[int] = (0, 1), out: str | os.PathL
     values of the fine curve span s²/1.5 to 1.5 s² around the recommended s². The runs go to
     ``out/runs/`` (:func:`symdae.sweep.run_sweep`: ``serial``, ``workers``, ``scheduler``,
     ``scheduler_file`` or ``client``), the comparison to ``out/validation.json``, ``.csv`` and ``.png``.
+    ``nonlinear`` (``"relu"`` or ``"tanh"``): does the linear prediction transfer? Train that nonlinear DAE
+    instead, at the equivalent settings (:func:`validation_runs`), its held-out loss estimated at
+    ``test_noise_var`` (:func:`~symdae.tuning._measure.network_heldout_loss`), against the linear prediction.
     """
     from symdae.sweep import run_sweep
 
@@ -225,26 +248,29 @@ def validate(*, seeds: tuple[int, ...] | list[int] = (0, 1), out: str | os.PathL
     if settings.get("seed") is not None:
         raise TuneError("--validate compares the expected (or capacity) start's prediction with training from "
                         "every --seeds; --seed applies without --validate")
+    if nonlinear not in (None, "relu", "tanh"):
+        raise TuneError(f"--nonlinear must be relu or tanh; got {nonlinear!r}")
     if isinstance(fine_points, bool) or not isinstance(fine_points, int) or fine_points < 1:
         raise TuneError(f"--fine-points must be a whole number >= 1; got {fine_points!r}")
     tuned = tune(**settings)
     grid = None if settings.get("noise_vars") is None else np.unique(np.asarray(settings["noise_vars"], dtype=float))
     values = validation_values(tuned, grid, fine_points)
     data_root = settings.get("data_root")
-    runs = validation_runs(tuned, values, seeds, data_root=data_root)
+    runs = validation_runs(tuned, values, seeds, data_root=data_root, nonlinear=nonlinear)
     st: dict[str, Any] = dict(tuned.settings)
     measure = HeldoutMeasure(dataset=st["dataset"], samples=int(st["samples"]), heldout=st["heldout"],
-                             heldout_samples=settings.get("heldout_samples"), data_root=data_root)
+                             heldout_samples=settings.get("heldout_samples"), data_root=data_root,
+                             test_noise_vars=(float(st["test_noise_var"]),) if nonlinear else ())
     out = Path(out)
     outcome = run_sweep(runs, out, serial=serial, workers=workers, scheduler=scheduler,
                         scheduler_file=scheduler_file, client=client, measure=measure, say=say)
     if outcome.interrupted:
         raise KeyboardInterrupt
-    return _compare(tuned, values, seeds, runs, measure, out, outcome.failed)
+    return _compare(tuned, values, seeds, runs, measure, out, outcome.failed, nonlinear)
 
 
 def _compare(tuned: Tuned, values: dict[float, list[str]], seeds: list[int], runs: list[Any],
-             measure: HeldoutMeasure, out: Path, failed: dict[str, str]) -> Validated:
+             measure: HeldoutMeasure, out: Path, failed: dict[str, str], nonlinear: str | None) -> Validated:
     st2 = float(dict[str, Any](tuned.settings)["test_noise_var"])
     x = np.array(list(values))
     measured = np.full((len(seeds), x.size), np.nan)
@@ -255,6 +281,9 @@ def _compare(tuned: Tuned, values: dict[float, list[str]], seeds: list[int], run
         if found is None:
             continue
         k, i = seeds.index(run.axes["seed"]), int(np.flatnonzero(x == run.axes["noise_var"])[0])
+        if "network" in found:  # a nonlinear run: no diagonal part
+            measured[k, i] = float(found["network"]["losses"][repr(st2)])
+            continue
         measured[k, i] = float(loss(found["whole"], st2))
         diagonal[k, i] = float(loss(found["diagonal"], st2))
         if "over_epochs" in found and "recommended" in values[float(x[i])]:
@@ -273,7 +302,7 @@ def _compare(tuned: Tuned, values: dict[float, list[str]], seeds: list[int], run
     predicted = predict_heldout(**common, noise_var=x).loss
     summary = _summary(x, values, measured, diagonal, predicted, rec, timing)
     done = Validated(tuned, x, values, seeds, measured, diagonal, np.asarray(predicted), timing, out, failed,
-                     summary)
+                     summary, nonlinear)
     _write(done, out)
     return done
 
@@ -332,7 +361,7 @@ def _summary(x: FloatArray, values: dict[float, list[str]], measured: FloatArray
         "grid_ratio_range": [float((predicted / mean)[on_grid].min()), float((predicted / mean)[on_grid].max())],
         "epochs_to_within": {"predicted": int(rec.epochs_to_within), "measured_per_seed": measured_within,
                              "resolution": resolution},
-        "off_diagonal_max": float(np.max(np.abs(measured - diagonal) / measured)),
+        "off_diagonal_max": None if np.isnan(diagonal).all() else float(np.max(np.abs(measured - diagonal) / measured)),
     }
 
 
