@@ -13,7 +13,7 @@ import sympy as sp
 
 from symdae.checking import numeric
 from symdae.checking.claim import Claim, Equality, Inequality, Limit, Relation
-from symdae.checking.steps import describe
+from symdae.checking.steps import StepRefused, describe
 
 __all__ = ["CROSS_CHECK_POINTS", "EQUALS_MAX_OPS", "EQUALS_NAME", "Evidence", "Settlement", "entries", "settle"]
 
@@ -32,6 +32,9 @@ class Settlement:
     strategy: str
     result: numeric.NumericResult | None
     residual: str = ""
+    error: str = ""
+    """What a strategy step raised (``Type: message``), when one did: the relation was then settled by the
+    numbers alone."""
 
     @property
     def holds(self) -> bool:
@@ -115,8 +118,21 @@ def _numeric(claim: Claim, relation: Relation, count: int) -> numeric.NumericRes
 
 
 def settle(claim: Claim, relation: Relation) -> Settlement:
-    """Settle ``relation`` under ``claim``'s strategy, domain and definitions."""
-    proved, how, residual = _symbolic(claim, relation)
+    """Settle ``relation`` under ``claim``'s strategy, domain and definitions.
+
+    A strategy step that raises (SymPy's ``PolynomialError`` on an expression it cannot treat, say) does not
+    stop the check: the relation is unproved, the numbers still judge it, and ``error`` says what was raised.
+    A :class:`~symdae.checking.steps.StepRefused` (a step refusing the claim on purpose) is raised on.
+    """
+    error = ""
+    try:
+        proved, how, residual = _symbolic(claim, relation)
+    except StepRefused:
+        raise
+    except Exception as err:  # a SymPy failure inside a step: not a proof, and not a crash
+        message = " ".join(str(err).split())[:200]
+        error = f"{type(err).__name__}: {message}" if message else type(err).__name__
+        proved, how, residual = False, f"{describe(claim.strategy)} (raised {error})", ""
     if proved:
         cross = _numeric(claim, relation, CROSS_CHECK_POINTS)
         return Settlement("symbolic", how, cross)
@@ -124,4 +140,4 @@ def settle(claim: Claim, relation: Relation) -> Settlement:
     enough = result.points >= CROSS_CHECK_POINTS
     evidence: Evidence = "numeric" if result.holds is True and enough else "none"
     text = f"numeric (mpmath {numeric.DPS} digits, {result.points} points)"
-    return Settlement(evidence, text, result, residual)
+    return Settlement(evidence, text, result, residual, error)

@@ -120,6 +120,9 @@ def check(claim: Claim, *, known: Mapping[str, Claim | Definition] | None = None
         status = "failed"
         note = "the printed form was neither proved nor refuted"
 
+    if main.error:
+        raised = f"a strategy step raised {main.error}, so it was judged by the numbers alone"
+        note = f"{raised}; {note}" if note else raised
     result = main.result
     verdict = Verdict(
         id=claim.id,

@@ -143,3 +143,16 @@ def test_where_definitions_are_substituted_for_numbers() -> None:
     claim = Claim("test.where", "Eq. (5)", "E at t = 0 is 1", Equality(E, sp.exp(0)),
                   where={E: sp.exp(c0 * 0)}, use_equals=False)
     assert check(claim).status == "numeric"
+
+
+def _raising(expr: sp.Expr) -> sp.Expr:
+    raise sp.PolynomialError(f"{expr} contains an element of the set of generators")
+
+
+@pytest.mark.parametrize(("rhs", "status"), [(EQ9_RHS, "numeric"), (2 * EQ9_RHS, "failed")], ids=["true", "false"])
+def test_a_strategy_step_that_raises_is_reported_not_a_crash(rhs: sp.Expr, status: str) -> None:
+    claim = Claim("test.raises", "Supp. B", "a step that raises", Equality(w1 * EQ3 + w2 * EQ2, rhs),
+                  strategy=(steps.Step("polys", _raising),))
+    verdict = check(claim)
+    assert verdict.status == status  # never "proved": the numbers judged it
+    assert "a strategy step raised PolynomialError" in verdict.note
