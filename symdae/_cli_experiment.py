@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from symdae._cli_common import DATASETS, MAX_THREADS, USAGE, error, failure, out_of_memory, set_threads
-from symdae._options import device, existing_dir, integer, output_dir, real, subset
+from symdae._options import add_data_root, device, integer, output_dir, real, subset
 from symdae.experiments._description import MAX_HIDDEN, MAX_INIT_STD, MAX_SEED, TRAIN_IMAGES
 from symdae.experiments._paper import INIT_STD, LINEAR, LINEAR_EPOCHS, NONLINEAR_DEFAULTS, dataset_defaults
 
@@ -191,8 +191,7 @@ def _options(parser: argparse.ArgumentParser, kind: str) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                        help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    add_data_root(parser)
     parser.add_argument("--device", default="auto", type=device, help="auto (CUDA when there is one), cpu, cuda or "
                         "cuda:N (default: auto)")
     parser.add_argument("--threads", type=integer(1, MAX_THREADS), default=1,
@@ -248,8 +247,7 @@ def _add_predict_command(commands: Commands) -> None:
         "eigenvalues are those of Σ = XᵀX, a sum over the N images.",
     )
     predict.add_argument("--dataset", choices=DATASETS, default="mnist", help="default: mnist")
-    predict.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                         help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    add_data_root(predict)
     predict.add_argument("--samples", type=integer(1, max(TRAIN_IMAGES.values())), metavar="N",
                          help=f"the first N training images (default: the paper's, {_per_dataset('samples')})")
     predict.add_argument("--lr", type=real(0, strict=True), metavar="ALPHA",

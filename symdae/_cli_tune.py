@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from symdae._cli_common import DATASETS, USAGE, error, failure
-from symdae._options import existing_dir, integer, output_file, real
+from symdae._options import add_data_root, integer, output_file, real
 
 __all__ = ["add_tune_command", "tune_command"]
 
@@ -188,8 +188,7 @@ def add_tune_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "images, no test split: use --heldout train-tail).",
     )
     tune.add_argument("--dataset", choices=DATASETS, default="mnist", help="default: mnist")
-    tune.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                      help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    add_data_root(tune)
     tune.add_argument("--samples", type=integer(1), metavar="N", required=True, help="train on the first N images")
     tune.add_argument("--hidden", type=integer(1, MAX_HIDDEN), metavar="H", required=True, help="hidden units")
     tune.add_argument("--lr", type=real(0, strict=True), metavar="ALPHA", required=True,

@@ -144,3 +144,11 @@ def subset(allowed: tuple[str, ...]) -> Callable[[str], str]:
 
     parse.__name__ = "list"
     return parse
+
+
+DATA_ROOT_HELP = "dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)"
+
+
+def add_data_root(parser: argparse.ArgumentParser | argparse._ArgumentGroup, help: str = DATA_ROOT_HELP) -> None:
+    """``--data-root DIR``: an existing folder, the dataset's or a parent of it."""
+    parser.add_argument("--data-root", metavar="DIR", type=existing_dir, help=help)

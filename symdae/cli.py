@@ -26,7 +26,7 @@ from symdae._cli_common import DATASETS, FAILURE, INTERRUPTED, MAX_JOBS, MAX_THR
 from symdae._cli_common import error as _error
 from symdae._cli_experiment import add_experiment_commands
 from symdae._cli_tune import add_tune_command
-from symdae._options import device, existing_dir, integer, output_dir, output_file, subset
+from symdae._options import add_data_root, device, existing_dir, integer, output_dir, output_file, subset
 from symdae.data.cli import add_data_commands
 
 __all__ = ["build_parser", "main"]
@@ -241,8 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--quick", action="store_true",
                          help="reduced training settings, MNIST only unless --datasets is given: all seven in "
                          "under 2 minutes on 2 CPU cores (each caption states its settings)")
-    figures.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                         help="dataset folder or a parent of it (default: $SYMDAE_DATA_ROOT)")
+    add_data_root(figures)
     figures.add_argument("--datasets", type=subset(DATASETS),
                          help="Figures 5–7: comma-separated datasets (default: mnist,cifar10; with --quick: mnist)")
     figures.add_argument("--device", default="auto", type=device, help="auto, cpu, cuda or cuda:N (Figures 5–7)")
@@ -288,9 +287,8 @@ def _add_sweep_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
                        help="embedded cluster: worker processes (default: the cores)")
     sweep.add_argument("--retries", type=integer(0, 100), default=2,
                        help="times a task is retried after an error outside the run (default 2)")
-    sweep.add_argument("--data-root", metavar="DIR", type=existing_dir,
-                       help="dataset folder or a parent of it for every run (default: the spec's, else "
-                       "$SYMDAE_DATA_ROOT); not part of the runs' keys")
+    add_data_root(sweep, help="dataset folder or a parent of it for every run (default: the spec's, else "
+                  "$SYMDAE_DATA_ROOT); not part of the runs' keys")
     sweep.add_argument("--no-plots", action="store_true", help="write the table but draw no plots")
     sweep.add_argument("--quiet", action="store_true", help="no progress lines")
     sweep.set_defaults(handler=_sweep)
