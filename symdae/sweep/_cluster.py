@@ -11,6 +11,7 @@ one worker per GPU with ``--resources GPU=1`` (see ``docs/sweeps.md``).
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +63,10 @@ def embedded_cluster(*, workers: int | None = None, gpus: int = 0, dashboard: bo
         count = gpus if workers is None else min(workers, gpus)
         options["resources"] = {"GPU": 1}
     with dask.config.set(WORKER_CONFIG):
+        # A nanny merges its config shallowly over dask.config.config at creation, sharing the nested dicts,
+        # which leaving this block restores in place: a worker it restarts (after a crash) would come back
+        # with Dask's defaults. A deep copy made here keeps WORKER_CONFIG for every worker it ever starts.
+        options["config"] = copy.deepcopy(dask.config.config)
         return LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
                             dashboard_address="127.0.0.1:0" if dashboard else None, env=thread_environment(1),
                             silence_logs=40, preload=[WORKER_SETUP], **options)
