@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from pathlib import Path
 from typing import Any
@@ -37,30 +36,21 @@ from typing import Any
 import numpy as np
 
 from symdae import tuning
+from symdae.tuning._validate import _parabola, _ranks
 
 GRID = np.geomspace(1e-3, 1.0, 12)
 """The 12 log-spaced noise variances (plus 0) of the coarse grid."""
 
 
 def _rank_agreement(a: np.ndarray, b: np.ndarray) -> float:
-    """Spearman's rank correlation (no ties expected)."""
-    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
-    return float(np.corrcoef(ra, rb)[0, 1])
+    """Spearman's rank correlation (no ties expected), as ``symdae tune --validate`` computes it."""
+    return float(np.corrcoef(_ranks(a), _ranks(b))[0, 1])
 
 
 def _parabola_minimum(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
     """Minimum of the parabola through the lowest point and its two neighbours (x in log s²), if interior."""
     order = np.argsort(x)
-    x, y = x[order], y[order]
-    i = int(np.argmin(y))
-    if i == 0 or i == x.size - 1:
-        return None
-    u = np.log(x[i - 1:i + 2])
-    coeffs = np.polyfit(u - u[1], y[i - 1:i + 2], 2)
-    if coeffs[0] <= 0:
-        return None
-    vertex = -coeffs[1] / (2 * coeffs[0])
-    return float(math.exp(u[1] + vertex)), float(np.polyval(coeffs, vertex))
+    return _parabola(x[order], y[order], int(np.argmin(y[order])))
 
 
 class Validation:
